@@ -1,0 +1,31 @@
+"""The `zoo` command line."""
+
+import argparse
+import os
+import sys
+
+
+def main(argv=None):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    parser = argparse.ArgumentParser(prog="zoo", description="A Keras 3 model zoo of recurrent networks.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command")
+    demo = sub.add_parser("demo", help="run the shipped models on embedded inputs and write the outputs")
+    demo.add_argument("--out", default="zoo_demo", help="output folder (default: ./zoo_demo)")
+    args = parser.parse_args(argv)
+    if args.version:
+        import zoo
+
+        print(zoo.__version__)
+        return 0
+    if args.command == "demo":
+        from zoo import demo as demo_module
+
+        demo_module.run(args.out)
+        return 0
+    parser.print_help()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

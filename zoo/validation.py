@@ -1,0 +1,61 @@
+"""Argument checks shared by the public constructors and loaders.
+
+Each check raises a `ValueError` or `TypeError` that names the argument and the
+value received, and returns the normalized value.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"`{name}` must be a positive integer; received {name}={value!r}.")
+    if value <= 0:
+        raise ValueError(f"`{name}` must be a positive integer; received {name}={value!r}.")
+    return int(value)
+
+
+def optional_positive_int(name, value):
+    return None if value is None else positive_int(name, value)
+
+
+def number(name, value):
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+        raise TypeError(f"`{name}` must be a number; received {name}={value!r}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"`{name}` must be finite; received {name}={value!r}.")
+    return value
+
+
+def positive(name, value):
+    value = number(name, value)
+    if value <= 0:
+        raise ValueError(f"`{name}` must be > 0; received {name}={value!r}.")
+    return value
+
+
+def rate(name, value):
+    """A probability in [0, 1)."""
+    value = number(name, value)
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"`{name}` must be in [0, 1); received {name}={value!r}.")
+    return value
+
+
+def unit_interval(name, value, low_open=True):
+    """A number in (0, 1] (or [0, 1] with `low_open=False`)."""
+    value = number(name, value)
+    ok = (0.0 < value <= 1.0) if low_open else (0.0 <= value <= 1.0)
+    if not ok:
+        interval = "(0, 1]" if low_open else "[0, 1]"
+        raise ValueError(f"`{name}` must be in {interval}; received {name}={value!r}.")
+    return value
+
+
+def one_of(name, value, choices):
+    if value not in choices:
+        raise ValueError(f"`{name}` must be one of {sorted(choices)}; received {name}={value!r}.")
+    return value
