@@ -1,3 +1,4 @@
-"""Recurrent cells and their sequence layers, written in `keras.ops` only."""
+"""Recurrent cells, their sequence layers and attention, in `keras.ops` only."""
 
+from zoo.layers.attention import *  # noqa: F401,F403
 from zoo.layers.rnn import *  # noqa: F401,F403

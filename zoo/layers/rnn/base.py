@@ -39,6 +39,52 @@ from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 from zoo import validation as v
 
 
+def time_loop(
+    step,
+    inputs,
+    initial_states,
+    go_backwards=False,
+    mask=None,
+    unroll=False,
+    zero_output_for_mask=False,
+    return_all_outputs=True,
+):
+    """Run `step(input_t, states) -> (output_t, new_states)` over the time
+    axis (axis 1) of `inputs`, XLA-compilable on TensorFlow and JAX.
+
+    Masked steps carry the states over and repeat the previous output (or
+    output zeros with `zero_output_for_mask`), as in Keras.
+
+    Returns:
+        (last_output, outputs, final_states); `outputs` is (batch, time, ...)
+        when `return_all_outputs`, else the last output only.
+    """
+    return _private_backend.rnn(
+        step,
+        inputs,
+        list(initial_states),
+        go_backwards=go_backwards,
+        mask=mask,
+        unroll=unroll,
+        input_length=inputs.shape[1],
+        zero_output_for_mask=zero_output_for_mask,
+        return_all_outputs=return_all_outputs,
+    )
+
+
+def set_dropout_masks(cell, step_input, state, training):
+    """Draw a cell's dropout masks once, before a loop (Keras semantics)."""
+    if training and isinstance(cell, DropoutRNNCell):
+        cell.get_dropout_mask(step_input)
+        cell.get_recurrent_dropout_mask(state)
+
+
+def reset_dropout_masks(cell):
+    if isinstance(cell, DropoutRNNCell):
+        cell.reset_dropout_mask()
+        cell.reset_recurrent_dropout_mask()
+
+
 class RecurrentCell(DropoutRNNCell, keras.layers.Layer):
     """Base class of the zoo cells (not used directly).
 
@@ -234,14 +280,13 @@ class RNN(keras.layers.RNN):
             output, new_states = cell.step(projected_t, list(states), training=training)
             return output, list(new_states)
 
-        return _private_backend.rnn(
+        return time_loop(
             step,
             projected,
             list(initial_state),
             go_backwards=self.go_backwards,
             mask=mask,
             unroll=self.unroll,
-            input_length=sequences.shape[1],
             zero_output_for_mask=self.zero_output_for_mask,
             return_all_outputs=self.return_sequences,
         )
