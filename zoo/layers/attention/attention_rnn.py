@@ -235,6 +235,20 @@ class AttentionRNN(keras.layers.Layer):
             result.extend(final_states)
         return result[0] if len(result) == 1 else tuple(result)
 
+    def compute_output_spec(
+        self, inputs, memory, memory_mask=None, initial_state=None, mask=None, training=False
+    ):
+        batch, time = inputs.shape[0], inputs.shape[1]
+        out_dim = self._output_size(memory.shape[-1])
+        shape = (batch, time, out_dim) if self.return_sequences else (batch, out_dim)
+        result = [keras.KerasTensor(shape, dtype=self.compute_dtype)]
+        if self.return_alignments:
+            result.append(keras.KerasTensor((batch, time, memory.shape[1]), dtype=self.compute_dtype))
+        if self.return_state:
+            sizes = _flat_state_sizes(self.cell) + ([out_dim] if self.input_feeding else [])
+            result.extend(keras.KerasTensor((batch, size), dtype=self.compute_dtype) for size in sizes)
+        return result[0] if len(result) == 1 else tuple(result)
+
     def compute_mask(self, inputs, memory, memory_mask=None, initial_state=None, mask=None):
         if not self.return_sequences:
             return None

@@ -1,0 +1,87 @@
+"""`Application`: the base of the zoo applications (a `keras.Model`)."""
+
+import os
+
+import keras
+
+from zoo import presets
+from zoo import validation as v
+
+
+class Application(keras.Model):
+    """Base class of the ready-made models.
+
+    Subclasses build their training graph functionally in `__init__` (named
+    `keras.Input`s, so `fit`, `summary` and saving work), return their
+    constructor arguments from `get_config`, and list in `asset_fields` the
+    list-of-string arguments (vocabularies) that presets store as assets.
+
+    Presets: `App.from_preset(name_or_folder_or_url)` and
+    `app.save_to_preset(folder, metadata)`; see `zoo.presets` for the folder
+    format and its checks.
+    """
+
+    asset_fields = ()
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    @classmethod
+    def from_preset(cls, preset, load_weights=True, **overrides):
+        """Build the model of a preset and load its weights.
+
+        Args:
+            preset: a shipped preset name, a preset folder, or
+                `https://.../preset.tar.gz#sha256=<hex>`.
+            load_weights: load the trained weights (else a fresh model of the
+                same configuration).
+            **overrides: constructor arguments to change (e.g. `dropout`).
+
+        Raises:
+            zoo.presets.PresetError (a ValueError): the preset is unknown,
+            incomplete, corrupt (sha256 mismatch, with the path and the
+            expected hash) or for another class. No model is returned then.
+        """
+        folder, config, metadata = presets.load(preset, cls.__name__)
+        config.update(overrides)
+        model = cls.from_config(config)
+        if load_weights:
+            path = os.path.join(folder, presets.WEIGHTS_FILE)
+            try:
+                model.load_weights(path)
+            except Exception as e:
+                raise presets.PresetError(
+                    f"Could not load the weights {path} into {cls.__name__}: {e}"
+                ) from e
+        model.preset_metadata = metadata
+        return model
+
+    def save_to_preset(self, folder, metadata=None, weights_dtype="float32"):
+        """Write this model as a preset folder (atomically).
+
+        Only the model's weights are written (no optimizer state). With
+        `weights_dtype="float16"` they are stored in half precision (half the
+        size; loaded back into float32 variables).
+        """
+        import zoo
+
+        v.one_of("weights_dtype", weights_dtype, {"float32", "float16"})
+
+        def write_weights(path):
+            # A fresh, uncompiled twin, so the file holds no optimizer state.
+            twin = type(self).from_config(self.get_config())
+            twin.set_weights(self.get_weights())
+            twin.save_weights(path)
+            if weights_dtype == "float16":
+                presets.cast_weights_file(path, "float16")
+
+        return presets.save(
+            folder,
+            type(self).__name__,
+            self.get_config(),
+            write_weights,
+            metadata,
+            asset_fields=self.asset_fields,
+            version=zoo.__version__,
+        )

@@ -1,0 +1,52 @@
+"""SavedModel export of a `Translator`: string in, string out, with the whole
+decode loop inside. Core TensorFlow ops only, so stock TF Serving runs it."""
+
+import keras
+
+from zoo.applications import translator_preprocessor as tp
+
+
+def export_translator(model, path, sampler="beam", beam_size=4, length_penalty=0.6):
+    if keras.config.backend() != "tensorflow":
+        raise RuntimeError(
+            f"Translator.export writes a TensorFlow SavedModel and needs KERAS_BACKEND=tensorflow; "
+            f"the backend is {keras.config.backend()!r}. Save a preset and export it under TensorFlow."
+        )
+    import tensorflow as tf
+
+    source_table = tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(
+            tf.constant(model.source_vocabulary), tf.range(len(model.source_vocabulary), dtype=tf.int64)
+        ),
+        default_value=tp.UNK_ID,
+    )
+    target_tokens = tf.constant(model.target_vocabulary)
+
+    def make(sampler_name):
+        def translate(texts):
+            tokens = tp.tf_tokenize(texts)[:, : model.max_source_length - 1]
+            ids = tf.cast(source_table.lookup(tokens), tf.int32)
+            eos = tf.fill([tokens.nrows(), 1], tp.EOS_ID)
+            ids = tf.concat([ids, tf.RaggedTensor.from_tensor(eos)], axis=1).to_tensor(
+                default_value=tp.PAD_ID
+            )
+            out = model.generate_ids(ids, sampler_name, beam_size, length_penalty)  # (batch, max_length)
+            ended = tf.cumsum(tf.cast(tf.equal(out, tp.EOS_ID), tf.int32), axis=1) > 0
+            words = tf.ragged.boolean_mask(tf.gather(target_tokens, out), tf.logical_not(ended))
+            result = tp.tf_detokenize(words)
+            return {"translations": tf.where(tokens.row_lengths() == 0, tf.constant(""), result)}
+
+        return tf.function(translate, input_signature=[tf.TensorSpec([None], tf.string, name="texts")])
+
+    module = tf.Module()
+    module.model_variables = list(model.variables)
+    module.source_table = source_table
+    module.translate = make(sampler)
+    module.translate_greedy = make("greedy")
+    signatures = {
+        "serving_default": module.translate.get_concrete_function(),
+        "translate": module.translate.get_concrete_function(),
+        "translate_greedy": module.translate_greedy.get_concrete_function(),
+    }
+    tf.saved_model.save(module, path, signatures=signatures)
+    return path
