@@ -18,11 +18,21 @@ setup(
         "keras-hub>=0.32,<0.33",
         "numpy>=1.26",
         "matplotlib>=3.8",
+        "regex>=2023.0",
+        "sacrebleu>=2.4",
     ],
     extras_require={
         "jax": ["jax>=0.6"],
         "notebooks": ["nbclient>=0.10", "nbformat>=5.10", "ipykernel>=6.29"],
-        "tests": ["pytest>=8", "hypothesis>=6.100", "ruff>=0.6", "jax>=0.6"],
+        "tests": [
+            "pytest>=8",
+            "hypothesis>=6.100",
+            "ruff>=0.6",
+            "jax>=0.6",
+            "nbclient>=0.10",
+            "nbformat>=5.10",
+            "ipykernel>=6.29",
+        ],
     },
     entry_points={"console_scripts": ["zoo=zoo.cli:main"]},
 )

@@ -12,6 +12,11 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", help="run the shipped models on embedded inputs and write the outputs")
     demo.add_argument("--out", default="zoo_demo", help="output folder (default: ./zoo_demo)")
+    translate = sub.add_parser("translate", help="translate English to German with the shipped translator")
+    translate.add_argument("text", nargs="+", help="text(s) to translate")
+    translate.add_argument("--preset", default="translator_multi30k_en_de", help="preset name, folder or URL")
+    translate.add_argument("--greedy", action="store_true", help="greedy search instead of beam search")
+    translate.add_argument("--beam-size", type=int, default=4)
     args = parser.parse_args(argv)
     if args.version:
         import zoo
@@ -22,6 +27,14 @@ def main(argv=None):
         from zoo import demo as demo_module
 
         demo_module.run(args.out)
+        return 0
+    if args.command == "translate":
+        from zoo.applications import Translator
+
+        translator = Translator.from_preset(args.preset)
+        sampler = "greedy" if args.greedy else "beam"
+        for line in translator.translate(list(args.text), sampler=sampler, beam_size=args.beam_size):
+            print(line)
         return 0
     parser.print_help()
     return 2

@@ -126,6 +126,30 @@ def cell_gallery(out_dir, units=8, length=120, seed=0):
     return report
 
 
+TRANSLATOR_EXAMPLES = [
+    "A man is riding a bike.",
+    "Two young children are playing in the sand on the beach.",
+    "A woman in a red jacket is walking her dog in the park.",
+    "A group of people are standing in front of a building.",
+]
+
+
+def translator_demo(out_dir):
+    """The shipped translator on embedded sentences: translations and an
+    attention plot."""
+    from zoo.applications import Translator
+
+    translator = Translator.from_preset("translator_multi30k_en_de")
+    beam = translator.translate(TRANSLATOR_EXAMPLES, sampler="beam")
+    greedy = translator.translate(TRANSLATOR_EXAMPLES)
+    ax = translator.plot_attention(TRANSLATOR_EXAMPLES[1])
+    ax.figure.savefig(os.path.join(out_dir, "translator_attention.png"), dpi=100)
+    with open(os.path.join(out_dir, "translations.txt"), "w", encoding="utf-8") as f:
+        for source, b in zip(TRANSLATOR_EXAMPLES, beam):
+            f.write(f"{source}\t{b}\n")
+    return [{"source": s, "beam": b, "greedy": g} for s, b, g in zip(TRANSLATOR_EXAMPLES, beam, greedy)]
+
+
 def run(out_dir="zoo_demo", log=print):
     """Run the demo; returns the summary written to `out_dir/summary.json`."""
     os.makedirs(out_dir, exist_ok=True)
@@ -138,6 +162,13 @@ def run(out_dir="zoo_demo", log=print):
     summary["cells"] = cell_gallery(out_dir)
     for name, row in summary["cells"].items():
         log(f"    {name:30s} {row['parameters_for_2_inputs']:6d} params")
+    from zoo import presets
+
+    if "translator_multi30k_en_de" in presets.shipped():
+        log("  translator (translator_multi30k_en_de) ...")
+        summary["translator"] = translator_demo(out_dir)
+        for row in summary["translator"]:
+            log(f"    {row['source']}  ->  {row['beam']}")
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
     log(f"  wrote summary.json, echo_state_mackey_glass.png, cells.png in {out_dir}")

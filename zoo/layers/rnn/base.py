@@ -48,16 +48,19 @@ def time_loop(
     unroll=False,
     zero_output_for_mask=False,
     return_all_outputs=True,
+    time_major=False,
 ):
     """Run `step(input_t, states) -> (output_t, new_states)` over the time
-    axis (axis 1) of `inputs`, XLA-compilable on TensorFlow and JAX.
+    axis (axis 1, or axis 0 with `time_major`) of `inputs`, XLA-compilable on
+    TensorFlow and JAX.
 
     Masked steps carry the states over and repeat the previous output (or
     output zeros with `zero_output_for_mask`), as in Keras.
 
     Returns:
         (last_output, outputs, final_states); `outputs` is (batch, time, ...)
-        when `return_all_outputs`, else the last output only.
+        (time first with `time_major`) when `return_all_outputs`, else the
+        last output only. With `time_major` the mask is (time, batch) too.
     """
     return _private_backend.rnn(
         step,
@@ -66,7 +69,8 @@ def time_loop(
         go_backwards=go_backwards,
         mask=mask,
         unroll=unroll,
-        input_length=inputs.shape[1],
+        input_length=inputs.shape[0 if time_major else 1],
+        time_major=time_major,
         zero_output_for_mask=zero_output_for_mask,
         return_all_outputs=return_all_outputs,
     )
@@ -273,14 +277,18 @@ class RNN(keras.layers.RNN):
             return super().inner_loop(sequences, initial_state, mask, training=training)
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
-        # (batch, time, width): one matmul over every timestep.
-        projected = cell.project_inputs(cell.dropped_inputs(sequences, training))
+        # Time-major before the projection: the loop wants time first, and
+        # transposing the narrow inputs is cheaper than the projected ones.
+        inputs = ops.transpose(cell.dropped_inputs(sequences, training), (1, 0, 2))
+        projected = cell.project_inputs(inputs)  # (time, batch, width): one matmul for all steps
+        if mask is not None:
+            mask = ops.transpose(mask, (1, 0))
 
         def step(projected_t, states):
             output, new_states = cell.step(projected_t, list(states), training=training)
             return output, list(new_states)
 
-        return time_loop(
+        last, outputs, states = time_loop(
             step,
             projected,
             list(initial_state),
@@ -289,7 +297,11 @@ class RNN(keras.layers.RNN):
             unroll=self.unroll,
             zero_output_for_mask=self.zero_output_for_mask,
             return_all_outputs=self.return_sequences,
+            time_major=True,
         )
+        if self.return_sequences:
+            outputs = ops.transpose(outputs, (1, 0, 2))
+        return last, outputs, states
 
     def call(self, sequences, initial_state=None, mask=None, training=False):
         if len(sequences.shape) != 3:
