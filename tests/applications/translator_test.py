@@ -1,15 +1,13 @@
 import json
 import os
 import shutil
-import subprocess
-import sys
 
 import keras
 import numpy as np
 import pytest
 
 from tests.applications.conftest import read_multi30k, toy_pairs
-from zoo import presets, testing
+from zoo import presets
 from zoo.applications import Translator
 from zoo.applications import translator_preprocessor as tp
 
@@ -134,35 +132,6 @@ def test_preset_roundtrip_and_corruption(toy_translator, tmp_path):
         presets.load(folder, "Captioner")
     with pytest.raises(presets.PresetError, match="Unknown preset"):
         Translator.from_preset("no_such_preset")
-
-
-@pytest.mark.skipif(keras.config.backend() != "tensorflow", reason="SavedModel export needs TensorFlow")
-def test_export(toy_translator, tmp_path):
-    model, sources, targets = toy_translator
-    model.compile(optimizer=keras.optimizers.Adam(0.02))
-    model.fit((sources, targets), epochs=25, verbose=0)
-    path = str(tmp_path / "exported")
-    model.export(path, sampler="beam", beam_size=3)
-    inputs = sources[:5] + ["", "Völlig unbekannt ✓"]
-    expected_beam = model.translate(inputs, sampler="beam", beam_size=3)
-    expected_greedy = model.translate(inputs)
-    out = testing.run_without_zoo(
-        f"""
-        import json, tensorflow as tf
-        m = tf.saved_model.load({path!r})
-        texts = tf.constant({json.dumps(inputs)})
-        beam = [t.decode() for t in m.signatures["translate"](texts=texts)["translations"].numpy()]
-        greedy = [t.decode() for t in m.signatures["translate_greedy"](texts=texts)["translations"].numpy()]
-        one = [t.decode() for t in m.signatures["serving_default"](texts=texts[:1])["translations"].numpy()]
-        print(json.dumps([beam, greedy, one]))
-        """
-    )
-    beam, greedy, one = json.loads(out.strip().splitlines()[-1])
-    assert beam == expected_beam and greedy == expected_greedy and one == expected_beam[:1]
-    cli = shutil.which("saved_model_cli") or os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
-    shown = subprocess.run([cli, "show", "--dir", path, "--all"], capture_output=True, text=True, timeout=300)
-    assert shown.returncode == 0, shown.stderr[-2000:]
-    assert "signature_def['translate']" in shown.stdout and "DT_STRING" in shown.stdout
 
 
 def test_alignment_and_plot(toy_translator):

@@ -10,9 +10,13 @@ LENGTH_BUCKETS = ((1, 10), (11, 15), (16, 20), (21, 1000))
 
 
 def bleu(hypotheses, references):
+    """sacrebleu corpus BLEU with its defaults; the score has `.signature`."""
     import sacrebleu
 
-    return sacrebleu.corpus_bleu(hypotheses, [references])
+    metric = sacrebleu.BLEU()
+    score = metric.corpus_score(hypotheses, [references])
+    score.signature = str(metric.get_signature())
+    return score
 
 
 def evaluate(model, sources, references, beam_size=4, length_penalty=0.6, batch_size=64):
@@ -37,7 +41,7 @@ def evaluate(model, sources, references, beam_size=4, length_penalty=0.6, batch_
         score = bleu(hyps, references)
         report[sampler] = {
             "bleu": round(score.score, 2),
-            "bleu_signature": str(sacrebleu.BLEU().get_signature()),
+            "bleu_signature": score.signature,
             "chrf": round(sacrebleu.corpus_chrf(hyps, [references]).score, 2),
             "seconds": round(time.time() - start, 1),
         }

@@ -124,7 +124,8 @@ def beam_search(
         word = ops.cast(flat % vocab, "int32")
 
         def pick(x):  # reorder (batch, k, ...) by the chosen beams
-            return ops.take_along_axis(x, ops.reshape(beam, (batch, k) + (1,) * (len(x.shape) - 2)), axis=1)
+            index = ops.reshape(beam, (batch, k) + (1,) * (len(x.shape) - 2))
+            return ops.take_along_axis(x, ops.broadcast_to(index, ops.shape(x)), axis=1)
 
         def pick_flat(x):  # the same for (batch * k, ...)
             x = ops.reshape(x, (batch, k) + tuple(ops.shape(x)[1:]))
@@ -141,4 +142,5 @@ def beam_search(
     _, _, _, scores, tokens, _, lengths = ops.while_loop(cond, body, loop, maximum_iterations=max_length)
     normalized = scores / _length_penalty(lengths, length_penalty)
     best = ops.argmax(normalized, axis=-1)  # (batch,)
-    return ops.squeeze(ops.take_along_axis(tokens, ops.reshape(best, (-1, 1, 1)), axis=1), 1)
+    index = ops.broadcast_to(ops.reshape(best, (-1, 1, 1)), (batch, 1, max_length))
+    return ops.squeeze(ops.take_along_axis(tokens, index, axis=1), 1)
