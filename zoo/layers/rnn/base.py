@@ -152,21 +152,23 @@ class RecurrentCell(DropoutRNNCell, keras.layers.Layer):
 
     # -- weights ---------------------------------------------------------
 
-    def _add_kernels(self, input_dim, width, recurrent_rows=None):
-        """Create `kernel` (input_dim, width) and `recurrent_kernel`."""
-        self.kernel = self.add_weight(
-            shape=(input_dim, width),
-            name="kernel",
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
+    def _add_matrix(self, name, shape, kind="kernel"):
+        """A weight with the initializer, regularizer and constraint of
+        `kind`: "kernel" (input side) or "recurrent"."""
+        return self.add_weight(
+            shape=shape,
+            name=name,
+            initializer=getattr(self, f"{kind}_initializer"),
+            regularizer=getattr(self, f"{kind}_regularizer"),
+            constraint=getattr(self, f"{kind}_constraint"),
         )
-        self.recurrent_kernel = self.add_weight(
-            shape=(recurrent_rows or self.units, width),
-            name="recurrent_kernel",
-            initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint,
+
+    def _add_kernels(self, input_dim, width, recurrent_rows=None, recurrent_width=None):
+        """Create `kernel` (input_dim, width) and `recurrent_kernel`
+        (recurrent_rows or units, recurrent_width or width)."""
+        self.kernel = self._add_matrix("kernel", (input_dim, width))
+        self.recurrent_kernel = self._add_matrix(
+            "recurrent_kernel", (recurrent_rows or self.units, recurrent_width or width), kind="recurrent"
         )
 
     def _add_bias(self, shape, initializer=None):
@@ -237,6 +239,26 @@ class RecurrentCell(DropoutRNNCell, keras.layers.Layer):
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
             "seed": self.seed,
+        }
+        return {**super().get_config(), **config}
+
+
+class GatedCell(RecurrentCell):
+    """Base of the gated cells (not used directly): adds the candidate
+    `activation` and the gate `recurrent_activation` to the common
+    arguments; one state of size `units` unless a subclass says otherwise."""
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", **kwargs):
+        super().__init__(units, **kwargs)
+        self.activation = keras.activations.get(activation)
+        self.recurrent_activation = keras.activations.get(recurrent_activation)
+        self.state_size = self.units
+        self.output_size = self.units
+
+    def get_config(self):
+        config = {
+            "activation": keras.activations.serialize(self.activation),
+            "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
         }
         return {**super().get_config(), **config}
 

@@ -3,11 +3,11 @@
 import keras
 from keras import ops
 
-from zoo.layers.rnn.base import CellLayer, RecurrentCell
+from zoo.layers.rnn.base import CellLayer, GatedCell
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class GRUCell(RecurrentCell):
+class GRUCell(GatedCell):
     """GRU cell (Cho et al. 2014), both placements of the reset gate.
 
     Gate order z (update), r (reset), h (candidate) on the last axis of
@@ -56,12 +56,8 @@ class GRUCell(RecurrentCell):
         reset_after=True,
         **kwargs,
     ):
-        super().__init__(units, **kwargs)
-        self.activation = keras.activations.get(activation)
-        self.recurrent_activation = keras.activations.get(recurrent_activation)
+        super().__init__(units, activation=activation, recurrent_activation=recurrent_activation, **kwargs)
         self.reset_after = bool(reset_after)
-        self.state_size = self.units
-        self.output_size = self.units
 
     def build(self, input_shape):
         self._add_kernels(input_shape[-1], 3 * self.units)
@@ -95,12 +91,7 @@ class GRUCell(RecurrentCell):
         return h, [h]
 
     def get_config(self):
-        config = {
-            "activation": keras.activations.serialize(self.activation),
-            "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
-            "reset_after": self.reset_after,
-        }
-        return {**super().get_config(), **config}
+        return {**super().get_config(), "reset_after": self.reset_after}
 
 
 @keras.saving.register_keras_serializable(package="zoo")

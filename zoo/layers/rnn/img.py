@@ -9,11 +9,11 @@ paper's text.
 import keras
 from keras import ops
 
-from zoo.layers.rnn.base import CellLayer, RecurrentCell
+from zoo.layers.rnn.base import CellLayer, GatedCell
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class IMGCell(RecurrentCell):
+class IMGCell(GatedCell):
     """Internal Memory Gate cell (Morchid 2017), as reconstructed here.
 
     What the sources say: the IMG abstract (Interspeech 2017) describes a cell
@@ -59,13 +59,6 @@ class IMGCell(RecurrentCell):
         networks", IJAC 2016.
     """
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", **kwargs):
-        super().__init__(units, **kwargs)
-        self.activation = keras.activations.get(activation)
-        self.recurrent_activation = keras.activations.get(recurrent_activation)
-        self.state_size = self.units
-        self.output_size = self.units
-
     def build(self, input_shape):
         self._add_kernels(input_shape[-1], 2 * self.units)
         self._add_bias((2 * self.units,))
@@ -79,13 +72,6 @@ class IMGCell(RecurrentCell):
         n = self.activation(x_n + ops.matmul(g * h_in, self.recurrent_kernel[:, u:]))
         h = (1 - g) * h_tm1 + g * n
         return h, [h]
-
-    def get_config(self):
-        config = {
-            "activation": keras.activations.serialize(self.activation),
-            "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
-        }
-        return {**super().get_config(), **config}
 
 
 @keras.saving.register_keras_serializable(package="zoo")

@@ -66,13 +66,7 @@ class JordanCell(RecurrentCell):
     def build(self, input_shape):
         self._add_kernels(input_shape[-1], self.units, recurrent_rows=self.output_units)
         self._add_bias((self.units,))
-        self.output_kernel = self.add_weight(
-            shape=(self.units, self.output_units),
-            name="output_kernel",
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
+        self.output_kernel = self._add_matrix("output_kernel", (self.units, self.output_units))
         self.output_bias = None
         if self.use_bias:
             self.output_bias = self.add_weight(

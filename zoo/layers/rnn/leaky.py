@@ -108,13 +108,7 @@ class LeakyCell(RecurrentCell):
         self._add_kernels(input_shape[-1], self.units)
         self._add_bias((self.units,))
         if self.skip_length:
-            self.skip_kernel = self.add_weight(
-                shape=(self.units, self.units),
-                name="skip_kernel",
-                initializer=self.recurrent_initializer,
-                regularizer=self.recurrent_regularizer,
-                constraint=self.recurrent_constraint,
-            )
+            self.skip_kernel = self._add_matrix("skip_kernel", (self.units, self.units), kind="recurrent")
         if self.learn_leak_rate:
             p = np.clip(self._rates, _EPS, 1 - _EPS)
             logits = np.log(p) - np.log1p(-p)

@@ -5,7 +5,7 @@ import keras
 from keras import ops
 
 from zoo import validation as v
-from zoo.layers.rnn.base import CellLayer, RecurrentCell
+from zoo.layers.rnn.base import CellLayer, GatedCell
 
 
 def _layer_norm(x, gamma, beta, groups, epsilon):
@@ -20,7 +20,7 @@ def _layer_norm(x, gamma, beta, groups, epsilon):
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class LSTMCell(RecurrentCell):
+class LSTMCell(GatedCell):
     """LSTM cell (Hochreiter and Schmidhuber 1997, with the forget gate of
     Gers et al. 2000).
 
@@ -81,15 +81,12 @@ class LSTMCell(RecurrentCell):
         layer_norm_epsilon=1e-5,
         **kwargs,
     ):
-        super().__init__(units, **kwargs)
-        self.activation = keras.activations.get(activation)
-        self.recurrent_activation = keras.activations.get(recurrent_activation)
+        super().__init__(units, activation=activation, recurrent_activation=recurrent_activation, **kwargs)
         self.unit_forget_bias = bool(unit_forget_bias)
         self.use_peepholes = bool(use_peepholes)
         self.layer_norm = bool(layer_norm)
         self.layer_norm_epsilon = v.positive("layer_norm_epsilon", layer_norm_epsilon)
         self.state_size = [self.units, self.units]
-        self.output_size = self.units
 
     def build(self, input_shape):
         u = self.units
@@ -147,8 +144,6 @@ class LSTMCell(RecurrentCell):
 
     def get_config(self):
         config = {
-            "activation": keras.activations.serialize(self.activation),
-            "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
             "unit_forget_bias": self.unit_forget_bias,
             "use_peepholes": self.use_peepholes,
             "layer_norm": self.layer_norm,

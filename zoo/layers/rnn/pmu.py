@@ -8,11 +8,11 @@ a reconstruction from the abstract, not the paper's text.
 import keras
 from keras import ops
 
-from zoo.layers.rnn.base import CellLayer, RecurrentCell
+from zoo.layers.rnn.base import CellLayer, GatedCell
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class PMUCell(RecurrentCell):
+class PMUCell(GatedCell):
     """Parsimonious Memory Unit (Morchid 2018), as reconstructed here.
 
     What the source says: the PMU abstract (Neurocomputing 2018) criticizes
@@ -54,28 +54,8 @@ class PMUCell(RecurrentCell):
         2018, doi:10.1016/j.neucom.2018.05.081 (abstract).
     """
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", **kwargs):
-        super().__init__(units, **kwargs)
-        self.activation = keras.activations.get(activation)
-        self.recurrent_activation = keras.activations.get(recurrent_activation)
-        self.state_size = self.units
-        self.output_size = self.units
-
     def build(self, input_shape):
-        self.kernel = self.add_weight(
-            shape=(input_shape[-1], 2 * self.units),
-            name="kernel",
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
-        self.recurrent_kernel = self.add_weight(
-            shape=(self.units, self.units),
-            name="recurrent_kernel",
-            initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint,
-        )
+        self._add_kernels(input_shape[-1], 2 * self.units, recurrent_width=self.units)
         self.gate_recurrent = self.add_weight(
             shape=(self.units,),
             name="gate_recurrent",
@@ -92,13 +72,6 @@ class PMUCell(RecurrentCell):
         n = self.activation(x_n + ops.matmul(z * h_in, self.recurrent_kernel))
         h = z * n + (1 - z) * h_tm1
         return h, [h]
-
-    def get_config(self):
-        config = {
-            "activation": keras.activations.serialize(self.activation),
-            "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
-        }
-        return {**super().get_config(), **config}
 
 
 @keras.saving.register_keras_serializable(package="zoo")
