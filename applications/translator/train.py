@@ -7,7 +7,6 @@ on the validation set, greedy and beam, by source length) to --out.
 """
 
 import argparse
-import gzip
 import json
 import os
 import time
@@ -17,12 +16,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 
 from zoo.applications import Translator  # noqa: E402
-
-
-def read(folder, split, lang, limit=None):
-    with gzip.open(os.path.join(folder, f"{split}.{lang}.gz"), "rt", encoding="utf-8") as f:
-        lines = [line.rstrip("\n") for line in f]
-    return lines[:limit] if limit else lines
+from zoo.data import read_parallel  # noqa: E402
 
 
 def main():
@@ -49,11 +43,8 @@ def main():
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     keras.utils.set_random_seed(0)
-    src, tgt = (
-        read(args.data, "train", args.source, args.limit),
-        read(args.data, "train", args.target, args.limit),
-    )
-    val_src, val_tgt = read(args.data, "val", args.source), read(args.data, "val", args.target)
+    src, tgt = read_parallel(args.data, "train", args.source, args.target, args.limit)
+    val_src, val_tgt = read_parallel(args.data, "val", args.source, args.target)
     src_vocab, tgt_vocab = Translator.build_vocabularies(src, tgt, min_count=args.min_count)
     print(f"vocabularies: {len(src_vocab)} {args.source}, {len(tgt_vocab)} {args.target}", flush=True)
     model = Translator(
