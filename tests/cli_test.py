@@ -31,3 +31,13 @@ def test_console_entry_point_demo(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "summary.json" in proc.stdout
     assert (tmp_path / "d" / "cells.png").exists()
+
+
+def test_translate_with_shipped_preset(capsys):
+    from zoo import presets
+
+    if "translator_multi30k_en_de" not in presets.shipped():
+        pytest.skip("the translator preset is not shipped in this checkout")
+    assert cli.main(["translate", "A man is riding a bike.", "Two dogs.", "--greedy"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and all(lines)
