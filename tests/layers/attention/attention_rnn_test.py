@@ -128,3 +128,22 @@ def test_invalid_arguments():
         layers.AttentionRNN(layers.GRUCell(3), layers.BahdanauAttention(3))(
             np.zeros((2, 3), "float32"), np.zeros((2, 4, 3), "float32")
         )
+
+
+@pytest.mark.parametrize("name", ["bahdanau-lstm-norm", "luong-feeding"])
+def test_trains_under_mixed_bfloat16(name):
+    x, memory, mask = _inputs()
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        dec_in, mem_in = keras.Input((5, 3)), keras.Input((6, 4))
+        mask_in = keras.Input((6,), dtype="bool")
+        y, alignments = CONFIGS[name]()(dec_in, mem_in, memory_mask=mask_in)
+        model = keras.Model([dec_in, mem_in, mask_in], keras.layers.Dense(2, dtype="float32")(y))
+        model.compile("adam", "mse", jit_compile=True)
+        history = model.fit([x, memory, mask], np.ones((3, 5, 2)), epochs=2, verbose=0)
+        assert np.all(np.isfinite(history.history["loss"]))
+        weights = keras.ops.convert_to_numpy(keras.Model(model.inputs, alignments)([x, memory, mask]))
+        np.testing.assert_allclose(weights.astype("float32").sum(-1), 1.0, atol=2e-2)
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
