@@ -4,7 +4,7 @@ import os
 
 import keras
 
-from zoo import presets
+from zoo import distribute, presets
 from zoo import validation as v
 
 
@@ -26,6 +26,23 @@ class Application(keras.Model):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    # -- tf.distribute: two Keras 3.15 gaps, closed in zoo.distribute --------
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        if iterator is not None and data_batch is None:
+            data_batch = distribute.first_local_batch(getattr(self, "_distribute_strategy", None), iterator)
+            if data_batch is not None:
+                iterator = None
+        return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+
+    def train_step(self, *args, **kwargs):
+        logs = super().train_step(*args, **kwargs)
+        return distribute.logs_for_reduction(getattr(self, "_distribute_strategy", None), logs)
+
+    def test_step(self, *args, **kwargs):
+        logs = super().test_step(*args, **kwargs)
+        return distribute.logs_for_reduction(getattr(self, "_distribute_strategy", None), logs)
 
     @classmethod
     def from_preset(cls, preset, load_weights=True, **overrides):

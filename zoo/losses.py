@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from zoo import distribute
 from zoo import validation as v
 
 
@@ -15,6 +16,10 @@ class MaskedSparseCrossentropy(keras.losses.Loss):
     (1 - eps) on the true token plus eps spread uniformly over the vocabulary:
 
         loss = (1 - eps) * (-log p_y) + eps * mean_v(-log p_v)
+
+    The mean is over the tokens of the whole global batch: split across
+    `tf.distribute` replicas, a batch gives the same loss and gradients as on
+    one device (each replica weighs its tokens by the global token count).
 
     Args:
         pad_id: the padding token id; its positions do not count.
@@ -33,7 +38,12 @@ class MaskedSparseCrossentropy(keras.losses.Loss):
         if self.label_smoothing:
             nll = (1 - self.label_smoothing) * nll - self.label_smoothing * ops.mean(logp, axis=-1)
         mask = ops.cast(ops.not_equal(y_true, self.pad_id), "float32")
-        return ops.sum(nll * mask) / ops.maximum(ops.sum(mask), 1.0)
+        # Per-position values for Keras's own reduction, which divides by the
+        # local number of positions and by the replicas in sync; the weight
+        # turns that into sum(nll * mask) / (tokens in the global batch).
+        positions = ops.cast(ops.size(mask), "float32")
+        tokens = ops.maximum(distribute.replica_sum(ops.sum(mask)), 1.0)
+        return nll * mask * (positions * distribute.num_replicas() / tokens)
 
     def get_config(self):
         return {**super().get_config(), "pad_id": self.pad_id, "label_smoothing": self.label_smoothing}
