@@ -99,6 +99,32 @@ def get_strategy(name="none", devices=None):
     return tf.distribute.MultiWorkerMirroredStrategy()
 
 
+def is_chief():
+    """Whether this process writes the results: always, except for the
+    non-chief workers of a TF_CONFIG cluster (the chief, or worker 0 when
+    the cluster has no chief)."""
+    import json
+
+    config = json.loads(os.environ.get("TF_CONFIG") or "{}")
+    task, cluster = config.get("task", {}), config.get("cluster", {})
+    if not task:
+        return True
+    if "chief" in cluster:
+        return task.get("type") == "chief"
+    return task.get("type") == "worker" and int(task.get("index", 0)) == 0
+
+
+def worker_folder(folder):
+    """`folder` on the chief; a sub-folder of its own on any other worker
+    (for checkpoints and outputs that must not collide)."""
+    if is_chief():
+        return folder
+    import json
+
+    task = json.loads(os.environ["TF_CONFIG"])["task"]
+    return os.path.join(folder, f"worker-{task.get('type')}-{task.get('index', 0)}")
+
+
 class _NoStrategy:
     """The scope of no tf.distribute strategy; `num_replicas_in_sync` counts
     the devices of a global `keras.distribution`, if any."""

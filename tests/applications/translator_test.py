@@ -159,3 +159,27 @@ def test_end_token_and_unknown_never_emitted_midway(toy_translator):
     model, sources, _ = toy_translator
     ids = keras.ops.convert_to_numpy(model.generate_ids(tp.pad(model.encode_sources(sources[:3]))))
     assert not np.any(ids == tp.UNK_ID) and not np.any(ids == tp.BOS_ID)
+
+
+def test_streamed_shards_equal_in_memory_batches(toy_translator, tmp_path):
+    model, sources, targets = toy_translator
+    sources = sources + ["Völlig unbekannt", "A  man\u00a0runs ."]
+    targets = targets + ["", "Ein Mann rennt."]
+    paths = Translator.write_shards(sources, targets, str(tmp_path), num_shards=3, verbose=0)
+    assert Translator.build_vocabularies_from_files(paths, min_count=1, verbose=0) == (
+        Translator.build_vocabularies(sources, targets, min_count=1)
+    )
+
+    def rows(dataset):
+        out = []
+        for x, y in dataset:
+            for s, t_in, t_out in zip(*(np.asarray(a) for a in (x["source_ids"], x["target_ids"], y))):
+                assert len(s) % 8 == 0 and len(t_in) % 8 == 0
+                out.append(tuple(tuple(int(i) for i in a if i != tp.PAD_ID) for a in (s, t_in, t_out)))
+        return sorted(out)
+
+    streamed = model.prepare_files(paths, batch_size=8, shuffle_buffer=0)
+    assert rows(streamed) == rows(model.prepare(sources, targets, batch_size=8, shuffle=False))
+    model.compile(optimizer=keras.optimizers.Adam(0.01))
+    history = model.fit(model.prepare_files(paths, batch_size=8, seed=0), epochs=2, verbose=0)
+    assert np.all(np.isfinite(history.history["loss"]))

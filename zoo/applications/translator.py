@@ -333,6 +333,89 @@ class Translator(Application):
         )
         return batches.as_tf_dataset() or batches
 
+    def prepare_files(self, paths, batch_size=64, shuffle_buffer=10000, seed=None):
+        """A `fit`-ready `tf.data.Dataset` streamed from sharded parallel
+        text (`source<TAB>target` a line; see `zoo.data.shards` and
+        `Translator.write_shards`), for corpora larger than memory.
+
+        Tokenization and vocabulary lookup run in TensorFlow ops (the twins
+        of the Python path: the same ids), batches are bucketed by target
+        length and padded to a multiple of 8 like `prepare`, and under
+        `tf.distribute` each worker reads its own shards.
+        """
+        import tensorflow as tf
+
+        from zoo.data import shards
+
+        v.positive_int("batch_size", batch_size)
+        source_table = tp.tf_lookup_table(self.source_vocabulary)
+        target_table = tp.tf_lookup_table(self.target_vocabulary)
+
+        def ids(table, text, limit):
+            tokens = tp.tf_tokenize(tf.reshape(text, (1,))).values[:limit]
+            return tf.cast(table.lookup(tokens), tf.int32)
+
+        def encode(line):
+            parts = tf.strings.split(line, "\t", maxsplit=1)
+            parts = tf.concat([parts, [""]], 0)  # a line without a tab: empty target
+            source = ids(source_table, parts[0], self.max_source_length - 1)
+            target = ids(target_table, parts[1], self.max_target_length - 1)
+            source = tf.concat([source, [tp.EOS_ID]], 0)
+            return source, tf.concat([[tp.BOS_ID], target], 0), tf.concat([target, [tp.EOS_ID]], 0)
+
+        def pad_to_multiple(source, target_in, target_out):
+            def pad(x):
+                length = -(-tf.shape(x)[1] // 8) * 8
+                return tf.pad(x, [[0, 0], [0, length - tf.shape(x)[1]]], constant_values=tp.PAD_ID)
+
+            return {"source_ids": pad(source), "target_ids": pad(target_in)}, pad(target_out)
+
+        boundaries = list(range(9, self.max_target_length + 1, 8))
+        dataset = shards.stream_lines(paths, shuffle_buffer=shuffle_buffer, seed=seed)
+        dataset = dataset.map(encode, num_parallel_calls=tf.data.AUTOTUNE)
+        dataset = dataset.bucket_by_sequence_length(
+            lambda source, target_in, target_out: tf.shape(target_in)[0],
+            bucket_boundaries=boundaries,
+            bucket_batch_sizes=[batch_size] * (len(boundaries) + 1),
+            padding_values=tp.PAD_ID,
+        )
+        return dataset.map(pad_to_multiple).prefetch(tf.data.AUTOTUNE)
+
+    @staticmethod
+    def write_shards(sources, targets, folder, num_shards=8, prefix="train", verbose=1):
+        """Write (source, target) pairs as sharded parallel text for
+        `prepare_files`; any iterables (streamed). Returns the paths."""
+        from zoo.data import shards
+
+        def records():
+            for i, (source, target) in enumerate(zip(sources, targets, strict=True)):
+                for name, text in (("sources", source), ("targets", target)):
+                    if not isinstance(text, str):
+                        raise TypeError(f"`{name}[{i}]` must be a string; received {type(text).__name__}.")
+                yield f"{tp.normalize(source)}\t{tp.normalize(target)}"
+
+        return shards.write_shards(records(), folder, num_shards, prefix, verbose=verbose)
+
+    @staticmethod
+    def build_vocabularies_from_files(paths, min_count=2, max_size=None, verbose=1):
+        """`build_vocabularies` over sharded parallel text, streamed: one
+        pass, only the token counts in memory, with a progress bar."""
+        import collections
+
+        from zoo.data import shards
+
+        counts = collections.Counter(), collections.Counter()
+        progbar = keras.utils.Progbar(None, unit_name="pair") if verbose else None
+        n = 0
+        for n, line in enumerate(shards.iterate_lines(paths), 1):
+            for side, text in zip(counts, (line.split("\t", 1) + [""])[:2]):
+                side.update(tp.tokenize(text))
+            if progbar is not None and n % 5000 == 0:
+                progbar.update(n)
+        if progbar is not None:
+            progbar.update(n, finalize=True)
+        return tuple(tp.vocabulary_from_counts(c, min_count, max_size) for c in counts)
+
     def compile(self, optimizer=None, loss=None, label_smoothing=0.1, **kwargs):
         """`keras.Model.compile` with translator defaults: Adam (1e-3,
         gradient norm clipped at 1) and the padding-masked, label-smoothed

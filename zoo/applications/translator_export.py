@@ -14,12 +14,7 @@ def export_translator(model, path, sampler="beam", beam_size=4, length_penalty=0
         )
     import tensorflow as tf
 
-    source_table = tf.lookup.StaticHashTable(
-        tf.lookup.KeyValueTensorInitializer(
-            tf.constant(model.source_vocabulary), tf.range(len(model.source_vocabulary), dtype=tf.int64)
-        ),
-        default_value=tp.UNK_ID,
-    )
+    source_table = tp.tf_lookup_table(model.source_vocabulary)
     target_tokens = tf.constant(model.target_vocabulary)
 
     def make(sampler_name):

@@ -76,10 +76,28 @@ def tf_detokenize(tokens):
     return tf.strings.regex_replace(joined, "^ +| +$", "")
 
 
+def tf_lookup_table(vocabulary):
+    """A TensorFlow token -> id table of a vocabulary (unknown: UNK_ID)."""
+    import tensorflow as tf
+
+    return tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(
+            tf.constant(vocabulary), tf.range(len(vocabulary), dtype=tf.int64)
+        ),
+        default_value=UNK_ID,
+    )
+
+
 def build_vocabulary(texts, min_count=2, max_size=None):
     """Tokens seen at least `min_count` times, most frequent first, after the
     reserved tokens."""
-    counts = collections.Counter(token for text in texts for token in tokenize(text))
+    return vocabulary_from_counts(
+        collections.Counter(token for text in texts for token in tokenize(text)), min_count, max_size
+    )
+
+
+def vocabulary_from_counts(counts, min_count=2, max_size=None):
+    """The vocabulary of token counts (see `build_vocabulary`)."""
     words = sorted((w for w, n in counts.items() if n >= min_count), key=lambda w: (-counts[w], w))
     if max_size is not None:
         words = words[: max_size - len(RESERVED)]

@@ -1,7 +1,8 @@
 """Data: readers for real formats and generators of embedded defaults."""
 
+from zoo.data import shards
 from zoo.data.memory_tasks import adding_problem, copy_problem
 from zoo.data.parallel import read_lines, read_parallel
 from zoo.data.time_series import mackey_glass
 
-__all__ = ["adding_problem", "copy_problem", "mackey_glass", "read_lines", "read_parallel"]
+__all__ = ["adding_problem", "copy_problem", "mackey_glass", "read_lines", "read_parallel", "shards"]
