@@ -37,3 +37,31 @@ def test_mismatched_weights_fail_whole(tmp_path):
     folder = Tiny(["x"], units=3).save_to_preset(str(tmp_path / "p"))
     with pytest.raises(presets.PresetError, match="model.weights.h5"):
         Tiny.from_preset(folder, units=5)
+
+
+def test_config_of_another_version_fails_whole(tmp_path):
+    # A preset written by another zoo version whose constructor took other
+    # arguments: hashes match, the configuration does not build the class.
+    folder = presets.save(
+        str(tmp_path / "p"),
+        "Tiny",
+        {"labels": ["x"], "units": 3, "renamed_argument": 1},
+        lambda path: Tiny(["x"]).save_weights(path),
+        {},
+        asset_fields=("labels",),
+        version="99.0",
+    )
+    with pytest.raises(presets.PresetError, match="config.json") as err:
+        Tiny.from_preset(folder)
+    assert "renamed_argument" in str(err.value)
+
+
+def test_atomic_folder_keeps_the_old_one(tmp_path):
+    target = tmp_path / "export"
+    with presets.atomic_folder(target) as tmp:
+        open(f"{tmp}/a", "w").write("1")
+    with pytest.raises(KeyboardInterrupt):
+        with presets.atomic_folder(target) as tmp:
+            open(f"{tmp}/a", "w").write("2")
+            raise KeyboardInterrupt
+    assert open(target / "a").read() == "1" and sorted(p.name for p in tmp_path.iterdir()) == ["export"]

@@ -62,7 +62,13 @@ class Application(keras.Model):
         """
         folder, config, metadata = presets.load(preset, cls.__name__)
         config.update(overrides)
-        model = cls.from_config(config)
+        try:
+            model = cls.from_config(config)
+        except (TypeError, ValueError) as e:
+            raise presets.PresetError(
+                f"The configuration in {os.path.join(folder, presets.CONFIG_FILE)} does not build a "
+                f"{cls.__name__}: {e}"
+            ) from e
         if load_weights:
             path = os.path.join(folder, presets.WEIGHTS_FILE)
             try:

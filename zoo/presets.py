@@ -15,6 +15,7 @@ A preset is a folder holding
 into the Keras cache.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -166,9 +167,34 @@ def cast_weights_file(path, dtype):
     os.replace(tmp, path)
 
 
+@contextlib.contextmanager
+def atomic_folder(folder):
+    """Write a folder atomically: yields a temporary sibling to fill, which
+    replaces `folder` only once the block completes; on any error (or an
+    interruption) the temporary folder is removed and `folder` is left as it
+    was. Used by preset saving and by every SavedModel export.
+    """
+    folder = os.path.abspath(os.fspath(folder))
+    parent = os.path.dirname(folder)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=f".tmp-{os.path.basename(folder)}-", dir=parent)
+    try:
+        yield tmp
+        if os.path.exists(folder):
+            old = tempfile.mkdtemp(prefix=f".old-{os.path.basename(folder)}-", dir=parent)
+            os.rmdir(old)
+            os.replace(folder, old)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def save(folder, cls_name, config, weights_writer, metadata, asset_fields=(), version="0"):
-    """Write a preset folder atomically: everything goes to a temporary
-    sibling first, which replaces `folder` only once complete.
+    """Write a preset folder atomically (see `atomic_folder`).
 
     Args:
         weights_writer: a function writing the weights file to a given path.
@@ -176,10 +202,7 @@ def save(folder, cls_name, config, weights_writer, metadata, asset_fields=(), ve
             `assets/<name>.txt`.
     """
     folder = os.path.abspath(os.fspath(folder))
-    parent = os.path.dirname(folder)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".tmp-preset-", dir=parent)
-    try:
+    with atomic_folder(folder) as tmp:
         config = dict(config)
         assets = {}
         if asset_fields:
@@ -201,15 +224,4 @@ def save(folder, cls_name, config, weights_writer, metadata, asset_fields=(), ve
         metadata["sha256"] = {name: sha256(os.path.join(tmp, name)) for name in hashed}
         with open(os.path.join(tmp, METADATA_FILE), "w", encoding="utf-8") as f:
             json.dump(metadata, f, indent=2)
-        if os.path.exists(folder):
-            old = folder + ".old"
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(folder, old)
-            os.replace(tmp, folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return folder

@@ -3,6 +3,7 @@ decode loop inside. Core TensorFlow ops only, so stock TF Serving runs it."""
 
 import keras
 
+from zoo import presets
 from zoo.applications import translator_preprocessor as tp
 
 
@@ -43,5 +44,6 @@ def export_translator(model, path, sampler="beam", beam_size=4, length_penalty=0
         "translate": module.translate.get_concrete_function(),
         "translate_greedy": module.translate_greedy.get_concrete_function(),
     }
-    tf.saved_model.save(module, path, signatures=signatures)
+    with presets.atomic_folder(path) as tmp:
+        tf.saved_model.save(module, tmp, signatures=signatures)
     return path
