@@ -65,3 +65,8 @@ def test_atomic_folder_keeps_the_old_one(tmp_path):
             open(f"{tmp}/a", "w").write("2")
             raise KeyboardInterrupt
     assert open(target / "a").read() == "1" and sorted(p.name for p in tmp_path.iterdir()) == ["export"]
+
+
+def test_unknown_argument_is_an_error():
+    with pytest.raises(TypeError, match="untis"):
+        Tiny(["x"], untis=3)

@@ -23,6 +23,15 @@ class Application(keras.Model):
 
     asset_fields = ()
 
+    def __init__(self, inputs, outputs, **kwargs):
+        # keras.Model's functional constructor accepts and ignores unknown
+        # keyword arguments: a misspelt argument of an application (or a
+        # preset's config from another version) would pass silently.
+        unknown = sorted(set(kwargs) - {"name", "trainable", "dtype"})
+        if unknown:
+            raise TypeError(f"{type(self).__name__} got unexpected keyword argument(s) {unknown}.")
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+
     @classmethod
     def from_config(cls, config):
         return cls(**config)
