@@ -69,31 +69,65 @@ def resolve(preset):
     )
 
 
+def cache_dir():
+    """Where URL presets are kept: `$KERAS_HOME/zoo_presets` (~/.keras by
+    default, as Keras's own cache)."""
+    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
+    return os.path.join(home, "zoo_presets")
+
+
 def _fetch(url):
-    import keras
+    """Download and unpack a URL preset once, into the cache.
+
+    The archive is downloaded to a temporary name and kept only if its sha256
+    matches; it is unpacked into a temporary folder renamed into place when
+    complete. A failed, interrupted or mismatching download leaves nothing in
+    the cache.
+    """
+    import urllib.request
 
     base, _, fragment = url.partition("#")
-    expected = fragment[len("sha256=") :] if fragment.startswith("sha256=") else ""
-    if len(expected) != 64:
+    expected = fragment[len("sha256=") :].lower() if fragment.startswith("sha256=") else ""
+    if len(expected) != 64 or any(c not in "0123456789abcdef" for c in expected):
         raise PresetError(
             f"A URL preset needs its sha256: '{base}#sha256=<64 hex digits>'; received {url!r}."
         )
-    name = os.path.basename(base)
-    try:
-        archive = keras.utils.get_file(
-            fname=f"{expected[:16]}-{name}",
-            origin=base,
-            file_hash=expected,
-            hash_algorithm="sha256",
-            cache_subdir="zoo_presets",
-        )
-    except Exception as e:  # get_file deletes a file whose hash does not match
-        raise PresetError(f"Could not fetch preset {base} with sha256 {expected}: {e}") from e
+    folder = cache_dir()
+    os.makedirs(folder, exist_ok=True)
+    name = os.path.basename(base.rstrip("/")) or "preset.tar.gz"
+    archive = os.path.join(folder, f"{expected[:16]}-{name}")
     target = archive + ".d"
-    if not os.path.isdir(target):
-        tmp = tempfile.mkdtemp(dir=os.path.dirname(archive))
-        with tarfile.open(archive) as tar:
-            tar.extractall(tmp, filter="data")
+    if os.path.isdir(target):
+        return target
+    if not (os.path.isfile(archive) and sha256(archive) == expected):
+        fd, partial = tempfile.mkstemp(prefix=".download-", dir=folder)
+        os.close(fd)
+        try:
+            urllib.request.urlretrieve(base, partial)
+            actual = sha256(partial)
+            if actual != expected:
+                raise PresetError(
+                    f"The preset downloaded from {base} is corrupt or was changed: sha256 {actual}, "
+                    f"expected {expected}. Nothing was kept."
+                )
+            os.replace(partial, archive)
+        except PresetError:
+            raise
+        except BaseException as e:
+            if isinstance(e, Exception):
+                raise PresetError(f"Could not fetch preset {base}: {e}") from e
+            raise
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
+    tmp = tempfile.mkdtemp(prefix=".unpack-", dir=folder)
+    try:
+        try:
+            with tarfile.open(archive) as tar:
+                tar.extractall(tmp, filter="data")
+        except (tarfile.TarError, OSError, EOFError) as e:
+            os.remove(archive)
+            raise PresetError(f"The preset archive {archive} from {base} cannot be unpacked: {e}") from e
         entries = os.listdir(tmp)
         root = (
             os.path.join(tmp, entries[0])
@@ -101,6 +135,7 @@ def _fetch(url):
             else tmp
         )
         os.replace(root, target)
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
 
