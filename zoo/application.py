@@ -36,6 +36,17 @@ class Application(keras.Model):
     def from_config(cls, config):
         return cls(**config)
 
+    def fit(self, x=None, y=None, validation_data=None, callbacks=None, **kwargs):
+        """`keras.Model.fit`; datasets made by zoo that shuffle by epoch
+        (they carry `zoo_epoch_source`) are told each epoch as it starts, so
+        a run resumed by `BackupAndRestore` sees the batches of the
+        uninterrupted run."""
+        sources = [getattr(d, "zoo_epoch_source", None) for d in (x, validation_data)]
+        sources = [s for s in sources if s is not None]
+        if sources:
+            callbacks = list(callbacks or []) + [_EpochSync(sources)]
+        return super().fit(x, y, validation_data=validation_data, callbacks=callbacks, **kwargs)
+
     # -- tf.distribute: two Keras 3.15 gaps, closed in zoo.distribute --------
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
@@ -117,3 +128,15 @@ class Application(keras.Model):
             asset_fields=self.asset_fields,
             version=zoo.__version__,
         )
+
+
+class _EpochSync(keras.callbacks.Callback):
+    """Tells epoch-shuffled datasets the epoch Keras is starting."""
+
+    def __init__(self, sources):
+        super().__init__()
+        self.sources = sources
+
+    def on_epoch_begin(self, epoch, logs=None):
+        for source in self.sources:
+            source.set_epoch(epoch)

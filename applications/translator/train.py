@@ -11,7 +11,9 @@ so the corpus need not fit in memory; `--distribute mirrored` trains on all
 local devices, `--distribute multiworker` on the cluster that TF_CONFIG
 names (run the same command on every worker; the chief writes the results),
 `--distribute data_parallel` on all devices under the JAX backend. Training
-resumes from `--out/backup` after an interruption (BackupAndRestore).
+resumes from `--out/backup` after an interruption to the weights of an
+uninterrupted run (zoo.callbacks.BackupAndRestore), and stops at the first
+non-finite loss keeping the last good weights (zoo.callbacks.StopOnNonFinite).
 """
 
 import argparse
@@ -23,6 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 
+from zoo import callbacks as zoo_callbacks  # noqa: E402
 from zoo import distribute  # noqa: E402
 from zoo.applications import Translator  # noqa: E402
 from zoo.data import read_parallel, shards  # noqa: E402
@@ -101,7 +104,8 @@ def main():
         keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=1, verbose=1),
         keras.callbacks.EarlyStopping(patience=3, restore_best_weights=True),
         keras.callbacks.CSVLogger(os.path.join(out, "log.csv")),
-        keras.callbacks.BackupAndRestore(os.path.join(out, "backup")),
+        zoo_callbacks.BackupAndRestore(os.path.join(out, "backup")),
+        zoo_callbacks.StopOnNonFinite(),
     ]
     model.fit(train, validation_data=val, epochs=args.epochs, callbacks=callbacks, verbose=2)
     train_seconds = time.time() - start

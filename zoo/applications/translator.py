@@ -65,7 +65,10 @@ class TranslationBatches(keras.utils.PyDataset):
 
     Pairs are sorted by length into batches (little padding), lengths padded
     up to a multiple of 8 (few distinct shapes to compile), and the batch
-    order shuffled every epoch.
+    order shuffled every epoch. The order of epoch e depends only on (seed,
+    e), so a run resumed from a checkpoint at epoch e (BackupAndRestore) sees
+    the batches the uninterrupted run saw: `Application.fit` tells the
+    dataset the epoch (`set_epoch`) as Keras starts it.
     """
 
     def __init__(self, sources, targets, batch_size=64, shuffle=True, seed=0, **kwargs):
@@ -74,20 +77,28 @@ class TranslationBatches(keras.utils.PyDataset):
         self.batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
         self.sources, self.targets = sources, targets
         self.shuffle = shuffle
-        self.rng = np.random.default_rng(seed)
-        self.on_epoch_end()
+        self.seed = seed
+        self.set_epoch(0)
 
     def __len__(self):
         return len(self.batches)
 
+    def set_epoch(self, epoch):
+        self.epoch = int(epoch)
+        if self.shuffle:
+            self.order = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.batches))
+        else:
+            self.order = np.arange(len(self.batches))
+
     def on_epoch_end(self):
-        self.order = self.rng.permutation(len(self.batches)) if self.shuffle else np.arange(len(self.batches))
+        self.set_epoch(self.epoch + 1)
 
     def as_tf_dataset(self):
         """The batches as a prefetched `tf.data.Dataset` with variable batch
         and length dimensions, or None without TensorFlow. (Keras infers a
         `PyDataset`'s shapes from its first two batches, which breaks on
-        batches of varying lengths under TensorFlow.)"""
+        batches of varying lengths under TensorFlow.) Each pass over it is
+        the next epoch unless `set_epoch` says otherwise."""
         try:
             import tensorflow as tf
         except ImportError:
@@ -96,15 +107,22 @@ class TranslationBatches(keras.utils.PyDataset):
         signature = ({"source_ids": ids, "target_ids": ids}, ids)
 
         def generate():
-            for i in range(len(self)):
-                yield self[i]
+            order = self.order
             self.on_epoch_end()
+            for index in order:
+                yield self.batch(index)
 
         dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
-        return dataset.apply(tf.data.experimental.assert_cardinality(len(self))).prefetch(4)
+        dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(self))).prefetch(4)
+        dataset.zoo_epoch_source = self
+        return dataset
 
     def __getitem__(self, index):
-        rows = self.batches[self.order[index]]
+        return self.batch(self.order[index])
+
+    def batch(self, number):
+        """Batch `number` of the length-sorted batches (not the shuffled order)."""
+        rows = self.batches[number]
         source = tp.pad([self.sources[i] for i in rows], multiple=8)
         target = [self.targets[i] for i in rows]
         target_in = tp.pad([[tp.BOS_ID] + t for t in target], multiple=8)
