@@ -28,11 +28,18 @@ def test_export(toy_translator, tmp_path):
         beam = [t.decode() for t in m.signatures["translate"](texts=texts)["translations"].numpy()]
         greedy = [t.decode() for t in m.signatures["translate_greedy"](texts=texts)["translations"].numpy()]
         one = [t.decode() for t in m.signatures["serving_default"](texts=texts[:1])["translations"].numpy()]
-        print(json.dumps([beam, greedy, one]))
+        scalar = m.signatures["translate"](texts=texts[0])["translations"].numpy().decode()
+        grid = m.signatures["translate"](texts=tf.reshape(texts[:4], (2, 2)))["translations"].numpy()
+        empty = m.signatures["translate"](texts=tf.constant([], tf.string))["translations"].numpy()
+        invalid = m.signatures["translate"](texts=tf.constant([b"\\xff\\xfe"]))["translations"].numpy()
+        grid = [[t.decode() for t in row] for row in grid]
+        print(json.dumps([beam, greedy, one, scalar, grid, empty.shape[0], invalid[0].decode()]))
         """
     )
-    beam, greedy, one = json.loads(out.strip().splitlines()[-1])
+    beam, greedy, one, scalar, grid, empty, invalid = json.loads(out.strip().splitlines()[-1])
     assert beam == expected_beam and greedy == expected_greedy and one == expected_beam[:1]
+    assert scalar == expected_beam[0] and grid == [expected_beam[:2], expected_beam[2:4]]
+    assert empty == 0 and isinstance(invalid, str)
     cli = shutil.which("saved_model_cli") or os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
     shown = subprocess.run([cli, "show", "--dir", path, "--all"], capture_output=True, text=True, timeout=300)
     assert shown.returncode == 0, shown.stderr[-2000:]

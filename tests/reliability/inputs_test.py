@@ -1,0 +1,149 @@
+"""Bad input, tried systematically (hypothesis) on the public entry points:
+each call works as documented or raises a ValueError/TypeError that names
+the argument; never another exception, a hang or a non-string output.
+
+Each application adds its entry points here as it lands."""
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zoo.applications import Translator
+
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Values of every kind a user may pass by mistake.
+ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.binary(max_size=10),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+# Arbitrary unicode (all planes and categories, surrogates excluded as Python
+# str cannot hold them in UTF-8), empty and long.
+TEXT = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60),
+    st.just(""),
+    st.text(alphabet=" \t\n\u00a0\u2028", max_size=10),
+    st.builds(lambda w, n: " ".join([w] * n), st.text(min_size=1, max_size=8), st.integers(100, 3000)),
+)
+
+
+def assert_clean_error(error, *names):
+    """A ValueError or TypeError whose message names one of the arguments."""
+    assert isinstance(error, (ValueError, TypeError)), f"{type(error).__name__}: {error}"
+    assert any(name in str(error) for name in names), f"message names none of {names}: {error}"
+
+
+@pytest.fixture(scope="module")
+def translator():
+    from tests.applications.conftest import toy_pairs
+
+    sources, targets = toy_pairs()
+    sv, tv = Translator.build_vocabularies(sources, targets, min_count=1)
+    return Translator(
+        sv, tv, embedding_dim=8, encoder_units=8, decoder_units=8, attention_units=8, max_target_length=6
+    )
+
+
+@SETTINGS
+@given(texts=st.one_of(TEXT, st.lists(TEXT, max_size=4)))
+def test_translate_any_text(translator, texts):
+    out = translator.translate(texts)
+    if isinstance(texts, str):
+        assert isinstance(out, str)
+        assert out == "" or texts.strip(" \t\n\u00a0\u2028")
+    else:
+        assert isinstance(out, list) and len(out) == len(texts) and all(isinstance(t, str) for t in out)
+
+
+@SETTINGS
+@given(
+    texts=st.one_of(
+        ANYTHING.filter(lambda x: not isinstance(x, str)), st.lists(ANYTHING, min_size=1, max_size=3)
+    )
+)
+def test_translate_wrong_types(translator, texts):
+    if isinstance(texts, list) and all(isinstance(t, str) for t in texts):
+        return
+    with pytest.raises(Exception) as err:
+        translator.translate(texts)
+    assert_clean_error(err.value, "texts")
+
+
+@SETTINGS
+@given(
+    name=st.sampled_from(["sampler", "beam_size", "length_penalty", "max_length", "batch_size"]),
+    value=ANYTHING,
+)
+def test_translate_arguments(translator, name, value):
+    try:
+        out = translator.translate(["A man runs."], **{name: value})
+    except Exception as e:  # noqa: BLE001
+        assert_clean_error(e, name)
+    else:
+        assert isinstance(out, list) and isinstance(out[0], str)
+
+
+@SETTINGS
+@given(
+    name=st.sampled_from(
+        [
+            "embedding_dim",
+            "encoder_units",
+            "decoder_units",
+            "attention_units",
+            "cell",
+            "attention",
+            "dropout",
+            "max_source_length",
+            "max_target_length",
+            "tie_embeddings",
+            "output_units",
+        ]
+    ),
+    value=ANYTHING,
+)
+def test_translator_constructor(translator, name, value):
+    try:
+        Translator(translator.source_vocabulary, translator.target_vocabulary, **{name: value})
+    except Exception as e:  # noqa: BLE001
+        assert_clean_error(e, name)
+
+
+@SETTINGS
+@given(vocabulary=st.one_of(ANYTHING, st.lists(st.text(max_size=4), max_size=6)))
+def test_translator_vocabulary(translator, vocabulary):
+    try:
+        Translator(
+            vocabulary, translator.target_vocabulary, embedding_dim=4, encoder_units=4, decoder_units=4
+        )
+    except Exception as e:  # noqa: BLE001
+        assert_clean_error(e, "source_vocabulary")
+
+
+@SETTINGS
+@given(preset=st.one_of(ANYTHING, st.text(max_size=40), st.just("https://127.0.0.1:9/p.tar.gz")))
+def test_from_preset_anything(preset):
+    from zoo import presets
+
+    with pytest.raises(Exception) as err:
+        Translator.from_preset(preset)
+    assert isinstance(err.value, (presets.PresetError, TypeError)), repr(err.value)
+    assert "preset" in str(err.value).lower()
+
+
+def test_nan_and_wrong_rank_arrays(translator):
+    for bad in (np.array([np.nan]), np.zeros((2, 2)), np.array([["a"], ["b"]])):
+        with pytest.raises((TypeError, ValueError), match="texts"):
+            translator.translate(bad)
