@@ -52,14 +52,21 @@ def detokenize(tokens):
     return "".join(tokens).replace(MARK, " ").strip(" ")
 
 
+def tf_normalize(texts):
+    """The TensorFlow twin of `normalize` over a string tensor."""
+    import tensorflow as tf
+
+    texts = tf.strings.regex_replace(texts, MARK, "_")
+    texts = tf.strings.regex_replace(texts, _SPACES, " ")
+    return tf.strings.regex_replace(texts, "^ +| +$", "")
+
+
 def tf_tokenize(texts):
     """The TensorFlow twin of `tokenize` over a string tensor (batch,):
     returns a RaggedTensor of tokens, with core TF ops only."""
     import tensorflow as tf
 
-    texts = tf.strings.regex_replace(texts, MARK, "_")
-    texts = tf.strings.regex_replace(texts, _SPACES, " ")
-    texts = tf.strings.regex_replace(texts, "^ +| +$", "")
+    texts = tf_normalize(texts)
     texts = MARK + tf.strings.regex_replace(texts, " ", " " + MARK)
     texts = tf.strings.regex_replace(texts, _SYMBOL, r" \1 ")
     texts = tf.strings.regex_replace(texts, MARK + " ", MARK)
