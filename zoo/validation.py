@@ -56,6 +56,10 @@ def unit_interval(name, value, low_open=True):
 
 
 def one_of(name, value, choices):
-    if value not in choices:
+    try:
+        known = value in choices
+    except TypeError:  # unhashable values (lists, dicts) are never a choice
+        known = False
+    if not known:
         raise ValueError(f"`{name}` must be one of {sorted(choices)}; received {name}={value!r}.")
     return value

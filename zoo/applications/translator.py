@@ -515,7 +515,7 @@ class Translator(Application):
             def fn(source_ids):
                 return self.generate_ids(source_ids, sampler, beam_size, length_penalty, max_length)
 
-            self._decoders[key] = compile_function(fn)
+            self._decoders[key] = compile_function(fn, variables=self.variables)
         return self._decoders[key]
 
     def translate(
