@@ -1,5 +1,6 @@
 """Ready-made models composed from `zoo.layers`."""
 
+from zoo.applications.text_classifier import TextClassifier
 from zoo.applications.translator import Translator
 
-__all__ = ["Translator"]
+__all__ = ["TextClassifier", "Translator"]

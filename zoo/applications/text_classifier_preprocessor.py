@@ -1,0 +1,154 @@
+"""Tokens, vocabularies, labels and batches of the text classifier.
+
+Two levels of tokens, both from the translator's normalization (whitespace
+runs to one space, stripped) after optional lowercasing:
+
+- "word": the translator's reversible word/symbol tokens
+  (`translator_preprocessor.tokenize`): "Not bad, really." -> ▁not ▁bad , ▁really .
+- "char": one token per Unicode code point, the space written as "▁":
+  "not bad" -> n o t ▁ b a d
+
+Each level exists twice, in Python (training, `classify`, any backend) and in
+core TensorFlow string ops (the exported SavedModel); a test checks that the
+twins agree on the whole polarity corpus and on odd strings.
+"""
+
+import collections
+
+import keras
+import numpy as np
+
+from zoo.applications import translator_preprocessor as tp
+
+LEVELS = ("word", "char")
+
+
+def tokenize(text, level="word", lowercase=True):
+    """Tokens of one string (Python twin)."""
+    if lowercase:
+        text = text.lower()
+    if level == "word":
+        return tp.tokenize(text)
+    return list(tp.normalize(text).replace(" ", tp.MARK))
+
+
+def tf_tokenize(texts, level="word", lowercase=True):
+    """The TensorFlow twin of `tokenize` over a string tensor (batch,):
+    a RaggedTensor of tokens, core TF ops only."""
+    import tensorflow as tf
+
+    if lowercase:
+        texts = tf.strings.lower(texts, encoding="utf-8")
+    if level == "word":
+        return tp.tf_tokenize(texts)
+    texts = tf.strings.regex_replace(tp.tf_normalize(texts), " ", tp.MARK)
+    return tf.strings.unicode_split(texts, "UTF-8")
+
+
+def build_vocabulary(texts, level="word", lowercase=True, min_count=2, max_size=None):
+    """Tokens seen at least `min_count` times, most frequent first, after
+    the reserved tokens `<pad> <unk> <s> </s>` (the translator's format)."""
+    counts = collections.Counter(t for text in texts for t in tokenize(text, level, lowercase))
+    return tp.vocabulary_from_counts(counts, min_count, max_size)
+
+
+def check_labels(labels):
+    """The label names: a list of at least two distinct non-empty strings."""
+    if not isinstance(labels, (list, tuple)) or not all(isinstance(x, str) for x in labels):
+        raise TypeError(f"`labels` must be a list of strings; received labels={labels!r}.")
+    if len(labels) < 2:
+        raise ValueError(f"`labels` must name at least two classes; received labels={list(labels)!r}.")
+    if len(set(labels)) != len(labels) or any(not x for x in labels):
+        raise ValueError(f"`labels` must be distinct non-empty strings; received labels={list(labels)!r}.")
+    return list(labels)
+
+
+def label_ids(name, values, labels):
+    """Class ids of `values`: label strings from `labels`, or integer ids."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"`{name}` must be a list of labels; received {type(values).__name__}.")
+    index = {label: i for i, label in enumerate(labels)}
+    out = []
+    for i, value in enumerate(values):
+        if isinstance(value, str):
+            if value not in index:
+                raise ValueError(f"`{name}[{i}]` is not one of the labels {labels}; received {value!r}.")
+            out.append(index[value])
+        elif isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            if not 0 <= value < len(labels):
+                raise ValueError(
+                    f"`{name}[{i}]` must be a label id in [0, {len(labels)}); received {value!r}."
+                )
+            out.append(int(value))
+        else:
+            raise TypeError(f"`{name}[{i}]` must be a label string or id; received {value!r}.")
+    return out
+
+
+class ClassificationBatches(keras.utils.PyDataset):
+    """Length-bucketed batches of (token ids, label id) for `fit`.
+
+    Texts are sorted by length into batches (little padding; ties broken at
+    random each epoch, so batches change), padded to a multiple of 8 (few
+    distinct shapes), and the batch order is shuffled; epoch e depends on
+    (seed, e) only, so that a run resumed by
+    `BackupAndRestore` sees the batches of the uninterrupted run
+    (`Application.fit` calls `set_epoch`).
+    """
+
+    def __init__(self, ids, labels, batch_size=32, shuffle=True, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        self.ids, self.labels = ids, np.asarray(labels, "int32")
+        self.lengths = np.asarray([len(s) for s in ids])
+        self.batch_size, self.shuffle, self.seed = batch_size, shuffle, seed
+        self.set_epoch(0)
+
+    def __len__(self):
+        return len(self.batches)
+
+    def set_epoch(self, epoch):
+        self.epoch = int(epoch)
+        n, size = len(self.ids), self.batch_size
+        if self.shuffle:
+            # New batches every epoch: sorted by length, ties broken at random.
+            rng = np.random.default_rng([self.seed, self.epoch])
+            order = np.lexsort((rng.random(n), self.lengths))
+            self.batches = [order[i : i + size] for i in range(0, n, size)]
+            self.order = rng.permutation(len(self.batches))
+        else:
+            order = np.argsort(self.lengths, kind="stable")
+            self.batches = [order[i : i + size] for i in range(0, n, size)]
+            self.order = np.arange(len(self.batches))
+
+    def on_epoch_end(self):
+        self.set_epoch(self.epoch + 1)
+
+    def __getitem__(self, index):
+        return self.batch(self.order[index])
+
+    def batch(self, number, batches=None):
+        rows = (self.batches if batches is None else batches)[number]
+        return {"token_ids": tp.pad([self.ids[i] for i in rows], multiple=8)}, self.labels[rows]
+
+    def as_tf_dataset(self):
+        """The batches as a prefetched `tf.data.Dataset` (variable batch and
+        length), or None without TensorFlow. Each pass is the next epoch
+        unless `set_epoch` says otherwise."""
+        try:
+            import tensorflow as tf
+        except ImportError:
+            return None
+        signature = ({"token_ids": tf.TensorSpec((None, None), tf.int32)}, tf.TensorSpec((None,), tf.int32))
+
+        def generate():
+            order, batches = self.order, self.batches
+            self.on_epoch_end()
+            for index in order:
+                yield self.batch(index, batches)
+
+        dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
+        dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(self))).prefetch(4)
+        dataset.zoo_epoch_source = self
+        return dataset
