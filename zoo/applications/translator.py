@@ -20,24 +20,10 @@ from zoo import layers
 from zoo import validation as v
 from zoo.application import Application
 from zoo.applications import translator_preprocessor as tp
+from zoo.applications.cells import cell_class
 from zoo.jit import compile_function
 from zoo.losses import MaskedSparseCrossentropy
 from zoo.samplers import beam_search, greedy_search
-
-_CELLS = {
-    "GRU": layers.GRUCell,
-    "LSTM": layers.LSTMCell,
-    "SimpleRNN": layers.SimpleRNNCell,
-    "IMG": layers.IMGCell,
-    "PMU": layers.PMUCell,
-    "Leaky": layers.LeakyCell,
-}
-
-
-def _cell_class(cell):
-    if cell not in _CELLS:
-        raise ValueError(f"`cell` must be one of {sorted(_CELLS)}; received cell={cell!r}.")
-    return _CELLS[cell]
 
 
 class TiedLogits(keras.layers.Layer):
@@ -190,7 +176,7 @@ class Translator(Application):
             output_units = embedding_dim
         source_vocabulary = tp.check_vocabulary("source_vocabulary", source_vocabulary)
         target_vocabulary = tp.check_vocabulary("target_vocabulary", target_vocabulary)
-        cell_cls = _cell_class(cell)
+        cell_cls = cell_class(cell)
         v.one_of("attention", attention, {"bahdanau", "luong", "none"})
         for name, value in (
             ("embedding_dim", embedding_dim),
