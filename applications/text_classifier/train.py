@@ -22,7 +22,9 @@ import keras  # noqa: E402
 from zoo import callbacks as zoo_callbacks  # noqa: E402
 from zoo.applications import TextClassifier  # noqa: E402
 from zoo.applications.text_classifier_eval import bag_of_words_baseline, evaluate  # noqa: E402
+from zoo.applications.text_classifier_preprocessor import ppmi_svd_embeddings  # noqa: E402
 from zoo.data import sentence_polarity  # noqa: E402
+from zoo.data.labelled import movie_reviews  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -47,6 +49,13 @@ def main():
     p.add_argument("--patience", type=int, default=3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--limit", type=int, default=None, help="use the first N texts of each split (smoke runs)")
+    p.add_argument(
+        "--pretrain",
+        metavar="ZIP",
+        help="NLTK movie_reviews.zip: unlabelled in-domain text for PPMI-SVD word embeddings, "
+        "whose words (seen >= --pretrain-min-count times) extend the vocabulary",
+    )
+    p.add_argument("--pretrain-min-count", type=int, default=3)
     p.add_argument("--baseline", action="store_true", help="also fit the bag-of-words baseline")
     p.add_argument("--float16", action="store_true", help="store the preset weights in float16")
     args = p.parse_args()
@@ -55,6 +64,16 @@ def main():
     train, val, test = (sentence_polarity(args.data, split) for split in ("train", "val", "test"))
     train, val, test = ((texts[: args.limit], labels[: args.limit]) for texts, labels in (train, val, test))
     vocabulary = TextClassifier.build_vocabulary(train[0], level=args.level, min_count=args.min_count)
+    if args.pretrain:
+        reviews, _ = movie_reviews(args.pretrain)
+        unlabelled = [line for review in reviews for line in review.splitlines() if line.strip()]
+        known = set(vocabulary)
+        extra = TextClassifier.build_vocabulary(
+            unlabelled + train[0], level=args.level, min_count=args.pretrain_min_count
+        )
+        vocabulary += [token for token in extra if token not in known]
+        print(f"pretraining embeddings on {len(unlabelled)} unlabelled sentences", flush=True)
+        embeddings = ppmi_svd_embeddings(unlabelled + train[0], vocabulary, args.embedding_dim, args.level)
     print(f"{len(train[0])} train, {len(val[0])} val, {len(test[0])} test texts; {len(vocabulary)} tokens")
     model = TextClassifier(
         vocabulary,
@@ -67,6 +86,8 @@ def main():
         pooling=args.pooling,
         level=args.level,
     )
+    if args.pretrain:
+        model.set_token_embeddings(embeddings)
     model.compile(optimizer=keras.optimizers.Adam(args.lr, clipnorm=1.0))
     os.makedirs(args.out, exist_ok=True)
     callbacks = [
@@ -97,15 +118,22 @@ def main():
     recipe = " ".join(
         f"--{k.replace('_', '-')} {v}"
         for k, v in vars(args).items()
-        if k not in ("data", "out", "limit", "baseline", "float16") and v not in (None, False)
+        if k not in ("data", "out", "limit", "baseline", "float16", "pretrain") and v not in (None, False)
     )
     model.save_to_preset(
         os.path.join(args.out, "preset"),
         metadata={
             "data": "sentence polarity dataset v1.0 (Pang and Lee 2005), NLTK copy: 9,588 movie-review "
-            "snippets; zoo.data.sentence_polarity train split (80%, seed 0)",
+            "snippets; zoo.data.sentence_polarity train split (80%, seed 0)"
+            + (
+                "; word embeddings initialized by PPMI-SVD on the unlabelled text of the movie review "
+                "polarity dataset v2.0 (Pang and Lee 2004, NLTK movie_reviews, CC BY 4.0) and the train split"
+                if args.pretrain
+                else ""
+            ),
             "data_license": "CC BY 4.0 (Bo Pang and Lillian Lee)",
-            "recipe": f"python applications/text_classifier/train.py {recipe}",
+            "recipe": f"python applications/text_classifier/train.py {recipe}"
+            + (" --pretrain ../shared/data/nltk/movie_reviews.zip" if args.pretrain else ""),
             "train_seconds": round(train_seconds),
             "val_accuracy": report["val"]["accuracy"],
             "test_accuracy": report["test"]["accuracy"],

@@ -228,6 +228,17 @@ class TextClassifier(Application):
             raise ValueError(f"`max_size` must be > {len(tp.RESERVED)}; received max_size={max_size!r}.")
         return cp.build_vocabulary(texts, level, bool(lowercase), min_count, max_size)
 
+    def set_token_embeddings(self, matrix):
+        """Load pretrained token embeddings, (len(vocabulary), embedding_dim),
+        e.g. from `text_classifier_preprocessor.ppmi_svd_embeddings`."""
+        matrix = np.asarray(matrix, "float32")
+        expected = (len(self.vocabulary), self.embedding_dim)
+        if matrix.shape != expected or not np.all(np.isfinite(matrix)):
+            raise ValueError(
+                f"`matrix` must be a finite array of shape {expected}; received shape {matrix.shape}."
+            )
+        self.get_layer("embedding").embeddings.assign(matrix)
+
     def tokenize(self, text):
         """The tokens this model reads of one text (before truncation)."""
         return cp.tokenize(text, self.level, self.lowercase)
@@ -291,7 +302,11 @@ class TextClassifier(Application):
         texts, _ = tp.check_texts("texts", texts)
         batch_size = v.positive_int("batch_size", batch_size)
         if self._probabilities_fn is None:
-            self._probabilities_fn = compile_function(self.probabilities_of_ids, variables=self.variables)
+            # No XLA: classify sees many shapes (batch, length) and an XLA
+            # compilation per shape costs more than it saves here.
+            self._probabilities_fn = compile_function(
+                self.probabilities_of_ids, jit_compile=False, variables=self.variables
+            )
         ids = self.encode(texts)
         out = np.zeros((len(texts), len(self.labels)), "float32")
         # Length-sorted batches (less padding), then back to the input order.

@@ -152,3 +152,48 @@ class ClassificationBatches(keras.utils.PyDataset):
         dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(self))).prefetch(4)
         dataset.zoo_epoch_source = self
         return dataset
+
+
+def ppmi_svd_embeddings(texts, vocabulary, dim, level="word", lowercase=True, window=5, alpha=0.75, seed=0):
+    """Token embeddings (len(vocabulary), dim) learnt from unlabelled texts:
+    the truncated SVD of the positive pointwise mutual information matrix of
+    token co-occurrences within `window` tokens (Levy, Goldberg and Dagan
+    2015: context counts smoothed by `alpha`, vectors U sqrt(S), rows
+    normalized). Tokens that never occur (and the reserved ones) get small
+    random rows. NumPy/SciPy only; seconds on a million tokens."""
+    import scipy.sparse
+    import scipy.sparse.linalg
+
+    vocab = tp.Vocabulary(vocabulary)
+    n = len(vocabulary)
+    # One stream of ids; sentence boundaries as padding, which is dropped.
+    stream = []
+    for text in texts:
+        stream += vocab.encode(tokenize(text, level, lowercase)) + [tp.PAD_ID] * window
+    stream = np.asarray(stream, "int64")
+    rows, cols, values = [], [], []
+    for d in range(1, window + 1):
+        a, b = stream[:-d], stream[d:]
+        keep = (a >= len(tp.RESERVED)) & (b >= len(tp.RESERVED))
+        for x, y in ((a[keep], b[keep]), (b[keep], a[keep])):
+            rows.append(x)
+            cols.append(y)
+            values.append(np.full(len(x), 1.0 / d))
+    counts = scipy.sparse.coo_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
+    ).tocsr()
+    total = counts.sum()
+    row_sums = np.asarray(counts.sum(axis=1)).ravel()
+    context = np.asarray(counts.sum(axis=0)).ravel() ** alpha
+    context /= context.sum()
+    coo = counts.tocoo()
+    pmi = np.log(coo.data * 1.0 / total) - np.log(row_sums[coo.row] / total) - np.log(context[coo.col])
+    keep = pmi > 0
+    ppmi = scipy.sparse.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=(n, n))
+    u, s, _ = scipy.sparse.linalg.svds(ppmi, k=dim, random_state=seed)
+    vectors = u * np.sqrt(s)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    seen = row_sums > 0
+    out = np.random.default_rng(seed).normal(0.0, 0.05, (n, dim))
+    out[seen] = vectors[seen] / np.maximum(norms[seen], 1e-8)
+    return out.astype("float32")

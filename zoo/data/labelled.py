@@ -73,3 +73,21 @@ def sentence_polarity(folder, split="train", seed=0):
         return texts, labels
     rows = split_indices(len(texts), seed=seed)[SPLITS.index(split)]
     return [texts[i] for i in rows], [labels[i] for i in rows]
+
+
+def movie_reviews(path):
+    """The movie review polarity dataset v2.0 (Pang and Lee 2004; 1,000
+    positive and 1,000 negative IMDb reviews, one sentence a line) from NLTK's
+    `movie_reviews.zip`: (reviews, labels) with "negative"/"positive"."""
+    import zipfile
+
+    texts, labels = [], []
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(archive.namelist()):
+            parts = name.split("/")
+            if name.endswith(".txt") and len(parts) == 3 and parts[1] in ("neg", "pos"):
+                texts.append(archive.read(name).decode("utf-8", errors="replace"))
+                labels.append(POLARITY_LABELS[parts[1] == "pos"])
+    if not texts:
+        raise ValueError(f"`path` holds no movie_reviews/{{neg,pos}}/*.txt files: {path}")
+    return texts, labels
