@@ -325,3 +325,19 @@ def test_export_needs_tensorflow_backend(tmp_path, monkeypatch):
     monkeypatch.setattr(keras.config, "backend", lambda: "jax")
     with pytest.raises(RuntimeError, match="KERAS_BACKEND=tensorflow"):
         model.export(str(tmp_path / "x"))
+
+
+def test_ppmi_svd_embeddings_and_loading():
+    texts = ["the good film", "the fine film", "a bad movie", "a awful movie"] * 20
+    vocabulary = TextClassifier.build_vocabulary(texts, min_count=1) + ["▁never"]
+    matrix = cp.ppmi_svd_embeddings(texts, vocabulary, dim=3)
+    ids = {t: i for i, t in enumerate(vocabulary)}
+    assert matrix.shape == (len(vocabulary), 3) and np.isfinite(matrix).all()
+    # Words of the same contexts are closer than words of other contexts.
+    good, fine, bad = (matrix[ids[w]] for w in ("▁good", "▁fine", "▁bad"))
+    assert good @ fine > good @ bad
+    model = TextClassifier(vocabulary, LABELS, embedding_dim=3, units=4)
+    model.set_token_embeddings(matrix)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(model.get_layer("embedding").embeddings), matrix)
+    with pytest.raises(ValueError, match="`matrix` must be a finite array of shape"):
+        model.set_token_embeddings(matrix[:-1])
