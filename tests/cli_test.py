@@ -41,3 +41,33 @@ def test_translate_with_shipped_preset(capsys):
     assert cli.main(["translate", "A man is riding a bike.", "Two dogs.", "--greedy"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and all(lines)
+
+
+def test_classify_with_a_preset_folder(tmp_path, capsys):
+    from zoo.applications import TextClassifier
+
+    texts = ["a fine film", "a dull film"]
+    model = TextClassifier(
+        TextClassifier.build_vocabulary(texts, min_count=1),
+        ["negative", "positive"],
+        embedding_dim=4,
+        units=4,
+    )
+    folder = str(tmp_path / "preset")
+    model.save_to_preset(folder)
+    assert cli.main(["classify", "a fine film", "unknown words", "--preset", folder]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split("\t")[2] for line in lines] == ["a fine film", "unknown words"]
+    assert all(line.split("\t")[0] in ("negative", "positive") for line in lines)
+    assert cli.main(["classify", "  ", "--preset", folder]) == 2
+    assert "has no tokens" in capsys.readouterr().err
+
+
+def test_classify_with_shipped_preset(capsys):
+    from zoo import presets
+
+    if "text_classifier_polarity" not in presets.shipped():
+        pytest.skip("the text classifier preset is not shipped in this checkout")
+    assert cli.main(["classify", "a gorgeous, witty film", "a tedious, lifeless mess"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["positive", "negative"]

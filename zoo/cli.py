@@ -17,6 +17,9 @@ def main(argv=None):
     translate.add_argument("--preset", default="translator_multi30k_en_de", help="preset name, folder or URL")
     translate.add_argument("--greedy", action="store_true", help="greedy search instead of beam search")
     translate.add_argument("--beam-size", type=int, default=4)
+    classify = sub.add_parser("classify", help="classify texts (movie-review polarity by default)")
+    classify.add_argument("text", nargs="+", help="text(s) to classify")
+    classify.add_argument("--preset", default="text_classifier_polarity", help="preset name, folder or URL")
     args = parser.parse_args(argv)
     if args.version:
         import zoo
@@ -35,6 +38,18 @@ def main(argv=None):
         sampler = "greedy" if args.greedy else "beam"
         for line in translator.translate(list(args.text), sampler=sampler, beam_size=args.beam_size):
             print(line)
+        return 0
+    if args.command == "classify":
+        from zoo.applications import TextClassifier
+
+        classifier = TextClassifier.from_preset(args.preset)
+        try:
+            results = classifier.classify(list(args.text))
+        except ValueError as e:
+            print(f"zoo classify: {e}", file=sys.stderr)
+            return 2
+        for text, result in zip(args.text, results):
+            print(f"{result.label}\t{result.probabilities[result.label]:.3f}\t{text}")
         return 0
     parser.print_help()
     return 2

@@ -150,6 +150,25 @@ def translator_demo(out_dir):
     return [{"source": s, "beam": b, "greedy": g} for s, b, g in zip(TRANSLATOR_EXAMPLES, beam, greedy)]
 
 
+CLASSIFIER_EXAMPLES = [
+    "a gorgeous, witty film",
+    "a tedious mess that never finds its footing",
+    "the performances are strong, but the script is thin",
+    "one of the most moving films of the year",
+]
+
+
+def text_classifier_demo(out_dir):
+    """The shipped polarity classifier on embedded sentences."""
+    from zoo.applications import TextClassifier
+
+    classifier = TextClassifier.from_preset("text_classifier_polarity")
+    return [
+        {"text": text, "label": result.label, "probabilities": result.probabilities}
+        for text, result in zip(CLASSIFIER_EXAMPLES, classifier.classify(CLASSIFIER_EXAMPLES))
+    ]
+
+
 def run(out_dir="zoo_demo", log=print):
     """Run the demo; returns the summary written to `out_dir/summary.json`."""
     os.makedirs(out_dir, exist_ok=True)
@@ -169,6 +188,11 @@ def run(out_dir="zoo_demo", log=print):
         summary["translator"] = translator_demo(out_dir)
         for row in summary["translator"]:
             log(f"    {row['source']}  ->  {row['beam']}")
+    if "text_classifier_polarity" in presets.shipped():
+        log("  text classifier (text_classifier_polarity) ...")
+        summary["text_classifier"] = text_classifier_demo(out_dir)
+        for row in summary["text_classifier"]:
+            log(f"    {row['label']:8s} {row['probabilities'][row['label']]:.2f}  {row['text']}")
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
     log(f"  wrote summary.json, echo_state_mackey_glass.png, cells.png in {out_dir}")
