@@ -62,6 +62,25 @@ def time_loop(
         (time first with `time_major`) when `return_all_outputs`, else the
         last output only. With `time_major` the mask is (time, batch) too.
     """
+    if time_major and inputs.shape[0] is None:
+        # Keras's TF loop takes `inputs.shape[1]` as the length when the
+        # time axis is unknown, which is the batch axis when time-major: a
+        # graph traced with an unknown time axis and a static batch ran
+        # `batch` steps only. Such graphs (SavedModels, relaxed traces) run
+        # batch-major instead.
+        last, outputs, states = time_loop(
+            step,
+            ops.transpose(inputs, (1, 0) + tuple(range(2, len(inputs.shape)))),
+            initial_states,
+            go_backwards=go_backwards,
+            mask=None if mask is None else ops.transpose(mask, (1, 0)),
+            unroll=unroll,
+            zero_output_for_mask=zero_output_for_mask,
+            return_all_outputs=return_all_outputs,
+        )
+        if return_all_outputs:
+            outputs = ops.transpose(outputs, (1, 0) + tuple(range(2, len(outputs.shape))))
+        return last, outputs, states
     return _private_backend.rnn(
         step,
         inputs,
