@@ -3,7 +3,18 @@
 import keras
 from keras import ops
 
-_NEG = -1e9
+
+def masked_softmax(scores, mask):
+    """Softmax over the last axis restricted to `mask`: exactly zero at masked
+    positions, a distribution over the others, all zeros for a row with no
+    unmasked position. No fill constant: the shift is the row's largest
+    unmasked score, so any finite scale of scores stays finite (a fill of
+    -1e9 would outrank unmasked scores below -1e9)."""
+    low = ops.min(scores, axis=-1, keepdims=True)
+    shift = ops.stop_gradient(ops.max(ops.where(mask, scores, low), axis=-1, keepdims=True))
+    exp = ops.exp(ops.where(mask, scores - shift, ops.zeros_like(scores))) * ops.cast(mask, scores.dtype)
+    total = ops.sum(exp, axis=-1, keepdims=True)  # >= 1 where any position is unmasked
+    return exp / ops.where(total > 0, total, ops.ones_like(total))
 
 
 class ScoreAttention(keras.layers.Layer):
@@ -52,9 +63,7 @@ class ScoreAttention(keras.layers.Layer):
             keys = self.project_memory(memory)
         scores = self.score(query, keys)  # (batch, query_time, memory_time)
         if memory_mask is not None:
-            mask = ops.expand_dims(ops.cast(memory_mask, "bool"), 1)
-            scores = ops.where(mask, scores, ops.cast(_NEG, scores.dtype))
-            weights = ops.softmax(scores, axis=-1) * ops.cast(mask, scores.dtype)
+            weights = masked_softmax(scores, ops.expand_dims(ops.cast(memory_mask, "bool"), 1))
         else:
             weights = ops.softmax(scores, axis=-1)
         context = ops.matmul(weights, ops.cast(memory, weights.dtype))  # (batch, query_time, memory_dim)
