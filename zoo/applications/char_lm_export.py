@@ -1,0 +1,86 @@
+"""SavedModel export of a `CharLM`: a prime string in, the generated text
+out, with the whole generation loop (prime read once, then one character per
+step, seeded sampling) inside. Core TensorFlow ops only, so stock TF Serving
+runs it and no zoo import is needed to load it."""
+
+import keras
+
+from zoo import presets
+
+
+def export_char_lm(model, path):
+    if keras.config.backend() != "tensorflow":
+        raise RuntimeError(
+            f"CharLM.export writes a TensorFlow SavedModel and needs KERAS_BACKEND=tensorflow; "
+            f"the backend is {keras.config.backend()!r}. Save a preset and export it under TensorFlow."
+        )
+    import tensorflow as tf
+
+    chars = tf.constant(model.vocabulary[1:])
+    table = tf.lookup.StaticHashTable(
+        tf.lookup.KeyValueTensorInitializer(chars, tf.range(1, len(model.vocabulary), dtype=tf.int32)),
+        default_value=0,  # unseen characters read as U+FFFD
+    )
+    vocabulary = tf.constant(model.vocabulary)
+
+    def run(prime, length, temperature, top_k, top_p, seed):
+        # Invalid UTF-8 bytes become U+FFFD rather than failing the split;
+        # an empty prime reads as one U+FFFD (there is nothing to condition on).
+        prime = tf.strings.unicode_transcode(tf.reshape(prime, []), "UTF-8", "UTF-8", errors="replace")
+        pieces = tf.strings.unicode_split(prime, "UTF-8")
+        ids = table.lookup(pieces)
+        ids = tf.cond(tf.size(ids) > 0, lambda: ids, lambda: tf.zeros([1], tf.int32))
+        length = tf.maximum(tf.reshape(tf.cast(length, tf.int32), []), 0)
+        out = tf.cond(
+            length > 0,
+            lambda: model.generate_ids(
+                ids[None, :],
+                length,
+                tf.maximum(tf.reshape(tf.cast(temperature, tf.float32), []), 0.0),
+                tf.maximum(tf.reshape(tf.cast(top_k, tf.int32), []), 0),
+                tf.clip_by_value(tf.reshape(tf.cast(top_p, tf.float32), []), 1e-6, 1.0),
+                tf.reshape(tf.cast(seed, tf.int32), []),
+            ),
+            lambda: tf.zeros([1, 0], tf.int32),
+        )
+        return {"text": tf.strings.reduce_join(tf.gather(vocabulary, out[0]))}
+
+    scalar = tf.TensorSpec([], tf.string, name="prime")
+
+    @tf.function(
+        input_signature=[
+            scalar,
+            tf.TensorSpec([], tf.int32, name="length"),
+            tf.TensorSpec([], tf.float32, name="temperature"),
+            tf.TensorSpec([], tf.int32, name="seed"),
+        ]
+    )
+    def generate(prime, length, temperature, seed):
+        return run(prime, length, temperature, 0, 1.0, seed)
+
+    @tf.function(
+        input_signature=[
+            scalar,
+            tf.TensorSpec([], tf.int32, name="length"),
+            tf.TensorSpec([], tf.float32, name="temperature"),
+            tf.TensorSpec([], tf.int32, name="top_k"),
+            tf.TensorSpec([], tf.float32, name="top_p"),
+            tf.TensorSpec([], tf.int32, name="seed"),
+        ]
+    )
+    def generate_filtered(prime, length, temperature, top_k, top_p, seed):
+        return run(prime, length, temperature, top_k, top_p, seed)
+
+    module = tf.Module()
+    module.model_variables = list(model.variables)
+    module.table = table
+    module.generate = generate
+    module.generate_filtered = generate_filtered
+    signatures = {
+        "serving_default": generate.get_concrete_function(),
+        "generate": generate.get_concrete_function(),
+        "generate_filtered": generate_filtered.get_concrete_function(),
+    }
+    with presets.atomic_folder(path) as tmp:
+        tf.saved_model.save(module, tmp, signatures=signatures)
+    return path
