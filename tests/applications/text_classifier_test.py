@@ -222,7 +222,7 @@ def test_fit_learns_sample():
     keras.utils.set_random_seed(0)
     model = small_classifier(texts)
     model.compile(optimizer=keras.optimizers.Adam(0.02), jit_compile=False)
-    history = model.fit((texts, labels), epochs=12, batch_size=8, verbose=0)
+    history = model.fit((texts, labels), epochs=12, batch_size=20, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
     held_out = [
         "A superb and delightful film.",
@@ -284,9 +284,7 @@ def test_char_level_vocabulary():
 def test_export(tmp_path):
     texts, labels = sample()
     keras.utils.set_random_seed(0)
-    model = small_classifier(texts)
-    model.compile(optimizer=keras.optimizers.Adam(0.02), jit_compile=False)
-    model.fit((texts, labels), epochs=2, batch_size=8, verbose=0)
+    model = small_classifier(texts)  # untrained: the export must match any weights
     path = str(tmp_path / "exported")
     model.export(path)
     inputs = texts[:3] + texts[-3:] + ["Völlig unbekannt ✓"]
