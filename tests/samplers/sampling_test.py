@@ -78,3 +78,23 @@ def test_random_search_greedy_and_banned():
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(cold), keras.ops.convert_to_numpy(greedy))
     banned = keras.ops.convert_to_numpy(random_search(step_fn, state, (), start, 50, banned_ids=(0, 3)))
     assert not np.isin(banned, [0, 3]).any()
+
+
+def test_uniform_is_the_same_compiled_and_in_graphs():
+    # A compiled `generate` and its SavedModel (a plain TF graph) must draw
+    # the same numbers, also with a seed computed inside a loop.
+    from zoo.jit import compile_function
+    from zoo.samplers.sampling import stateless_uniform
+
+    def draws(seed):
+        def body(t, acc):
+            u = stateless_uniform((2, 3), keras.ops.stack([seed, t]))
+            return t + 1, acc + keras.ops.expand_dims(keras.ops.one_hot(t, 4), -1)[:, :, None] * u[None]
+
+        init = (keras.ops.convert_to_tensor(0, "int32"), keras.ops.zeros((4, 2, 3)))
+        return keras.ops.while_loop(lambda t, a: t < 4, body, init)[1]
+
+    eager = keras.ops.convert_to_numpy(draws(np.int32(5)))
+    compiled = keras.ops.convert_to_numpy(compile_function(draws)(np.int32(5)))
+    np.testing.assert_array_equal(eager, compiled)
+    assert 0 < eager.min() and eager.max() < 1 and len(np.unique(eager)) == eager.size

@@ -13,7 +13,6 @@ Every argument may be a tensor (temperature, top_k, top_p, seed, offset,
 even `max_length` outside XLA), so one compiled loop serves all settings.
 """
 
-import keras
 from keras import ops
 
 NEG_INF = -1e9
@@ -52,25 +51,36 @@ def filter_logits(logits, top_k=0, top_p=1.0):
     return ops.where(logits >= threshold, logits, NEG_INF)
 
 
+def _hash(x):
+    # "lowbias32" (C. Wellons), a 32-bit integer mixer; uint32 arithmetic
+    # wraps the same way in NumPy, TensorFlow (with and without XLA) and JAX.
+    def shift(x, n):
+        return ops.right_shift(x, ops.convert_to_tensor(n, "uint32"))
+
+    x = ops.bitwise_xor(x, shift(x, 16))
+    x = ops.multiply(x, ops.convert_to_tensor(0x7FEB352D, "uint32"))
+    x = ops.bitwise_xor(x, shift(x, 15))
+    x = ops.multiply(x, ops.convert_to_tensor(0x846CA68B, "uint32"))
+    return ops.bitwise_xor(x, shift(x, 16))
+
+
 def stateless_uniform(shape, seed):
-    """Uniform numbers in [0, 1) from a (2,) integer seed tensor.
+    """Uniform numbers in (0, 1) of a (batch, n) `shape`, a pure function of
+    the (2,) integer `seed` tensor and the position.
 
-    Keras's random functions take Python ints or `SeedGenerator`s, not seed
-    tensors, so a seed that flows through a compiled loop (or arrives as a
-    SavedModel input) needs the backends' own stateless generators: this is
-    the one function where the samplers look at the backend.
+    A counter-based hash in `keras.ops`, not the backends' generators:
+    Keras's random functions take no seed tensors, and TensorFlow's
+    stateless ops draw other numbers under XLA when the seed is computed in
+    a loop (measured), while `generate` (compiled) and its SavedModel must
+    draw the same. 24 random bits per number.
     """
-    backend = keras.config.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        return tf.random.stateless_uniform(shape, seed=tf.cast(seed, tf.int32), dtype=tf.float32)
-    if backend == "jax":
-        import jax
-
-        key = jax.random.wrap_key_data(ops.cast(seed, "uint32"), impl="threefry2x32")
-        return jax.random.uniform(key, shape, dtype="float32")
-    raise NotImplementedError(f"Seeded sampling supports the tensorflow and jax backends, not {backend!r}.")
+    seed = ops.cast(seed, "uint32")
+    rows = ops.expand_dims(ops.cast(ops.arange(shape[0]), "uint32"), 1)
+    cols = ops.expand_dims(ops.cast(ops.arange(shape[1]), "uint32"), 0)
+    key = _hash(ops.bitwise_xor(seed[1], _hash(seed[0] + ops.convert_to_tensor(0x9E3779B9, "uint32"))))
+    h = _hash(ops.bitwise_xor(_hash(ops.bitwise_xor(rows, key)), cols))
+    bits = ops.right_shift(h, ops.convert_to_tensor(8, "uint32"))
+    return (ops.cast(bits, "float32") + 0.5) / float(2**24)
 
 
 def sample_logits(logits, seed, temperature=1.0, top_k=0, top_p=1.0):
