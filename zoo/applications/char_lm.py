@@ -484,7 +484,9 @@ class CharLM(Application):
         """`keras.Model.evaluate` from a zero carried state; `x` may be a text."""
         if isinstance(x, str):
             x = self.prepare(x, seq_length=seq_length)
-        return super().evaluate(x, y, callbacks=list(callbacks or []) + [ResetCarry()], **kwargs)
+        if not isinstance(callbacks, keras.callbacks.CallbackList):  # fit's validation passes its own
+            callbacks = list(callbacks or []) + [ResetCarry()]
+        return super().evaluate(x, y, callbacks=callbacks, **kwargs)
 
     # --- inference over an explicit state -------------------------------------------------
 
