@@ -15,10 +15,10 @@ twins agree on the whole polarity corpus and on odd strings.
 
 import collections
 
-import keras
 import numpy as np
 
 from zoo.applications import translator_preprocessor as tp
+from zoo.data.batches import EpochBatches
 
 LEVELS = ("word", "char")
 
@@ -87,71 +87,25 @@ def label_ids(name, values, labels):
     return out
 
 
-class ClassificationBatches(keras.utils.PyDataset):
-    """Length-bucketed batches of (token ids, label id) for `fit`.
-
-    Texts are sorted by length into batches (little padding; ties broken at
-    random each epoch, so batches change), padded to a multiple of 8 (few
-    distinct shapes), and the batch order is shuffled; epoch e depends on
-    (seed, e) only, so that a run resumed by
-    `BackupAndRestore` sees the batches of the uninterrupted run
-    (`Application.fit` calls `set_epoch`).
-    """
+class ClassificationBatches(EpochBatches):
+    """Length-bucketed batches of (token ids, label id) for `fit`
+    (`zoo.data.batches.EpochBatches`): texts sorted by length into batches
+    with ties broken at random each epoch (so batches change), padded to a
+    multiple of 8 (few distinct shapes), the batch order shuffled; epoch e
+    depends on (seed, e) only."""
 
     def __init__(self, ids, labels, batch_size=32, shuffle=True, seed=0, **kwargs):
-        super().__init__(**kwargs)
         self.ids, self.labels = ids, np.asarray(labels, "int32")
-        self.lengths = np.asarray([len(s) for s in ids])
-        self.batch_size, self.shuffle, self.seed = batch_size, shuffle, seed
-        self.set_epoch(0)
+        lengths = [len(s) for s in ids]
+        super().__init__(lengths, batch_size, shuffle=shuffle, seed=seed, regroup=True, **kwargs)
 
-    def __len__(self):
-        return len(self.batches)
+    def signature(self):
+        import tensorflow as tf
 
-    def set_epoch(self, epoch):
-        self.epoch = int(epoch)
-        n, size = len(self.ids), self.batch_size
-        if self.shuffle:
-            # New batches every epoch: sorted by length, ties broken at random.
-            rng = np.random.default_rng([self.seed, self.epoch])
-            order = np.lexsort((rng.random(n), self.lengths))
-            self.batches = [order[i : i + size] for i in range(0, n, size)]
-            self.order = rng.permutation(len(self.batches))
-        else:
-            order = np.argsort(self.lengths, kind="stable")
-            self.batches = [order[i : i + size] for i in range(0, n, size)]
-            self.order = np.arange(len(self.batches))
+        return ({"token_ids": tf.TensorSpec((None, None), tf.int32)}, tf.TensorSpec((None,), tf.int32))
 
-    def on_epoch_end(self):
-        self.set_epoch(self.epoch + 1)
-
-    def __getitem__(self, index):
-        return self.batch(self.order[index])
-
-    def batch(self, number, batches=None):
-        rows = (self.batches if batches is None else batches)[number]
+    def make_batch(self, rows):
         return {"token_ids": tp.pad([self.ids[i] for i in rows], multiple=8)}, self.labels[rows]
-
-    def as_tf_dataset(self):
-        """The batches as a prefetched `tf.data.Dataset` (variable batch and
-        length), or None without TensorFlow. Each pass is the next epoch
-        unless `set_epoch` says otherwise."""
-        try:
-            import tensorflow as tf
-        except ImportError:
-            return None
-        signature = ({"token_ids": tf.TensorSpec((None, None), tf.int32)}, tf.TensorSpec((None,), tf.int32))
-
-        def generate():
-            order, batches = self.order, self.batches
-            self.on_epoch_end()
-            for index in order:
-                yield self.batch(index, batches)
-
-        dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
-        dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(self))).prefetch(4)
-        dataset.zoo_epoch_source = self
-        return dataset
 
 
 def ppmi_svd_embeddings(texts, vocabulary, dim, level="word", lowercase=True, window=5, alpha=0.75, seed=0):

@@ -21,6 +21,7 @@ from zoo import validation as v
 from zoo.application import Application
 from zoo.applications import translator_preprocessor as tp
 from zoo.applications.cells import cell_class
+from zoo.data.batches import EpochBatches
 from zoo.jit import compile_function
 from zoo.losses import MaskedSparseCrossentropy
 from zoo.samplers import beam_search, greedy_search
@@ -46,69 +47,24 @@ class TiedLogits(keras.layers.Layer):
         return tuple(input_shape[:-1]) + (self.embedding.input_dim,)
 
 
-class TranslationBatches(keras.utils.PyDataset):
-    """Length-bucketed batches of (source, target) id sequences for `fit`.
-
-    Pairs are sorted by length into batches (little padding), lengths padded
-    up to a multiple of 8 (few distinct shapes to compile), and the batch
-    order shuffled every epoch. The order of epoch e depends only on (seed,
-    e), so a run resumed from a checkpoint at epoch e (BackupAndRestore) sees
-    the batches the uninterrupted run saw: `Application.fit` tells the
-    dataset the epoch (`set_epoch`) as Keras starts it.
-    """
+class TranslationBatches(EpochBatches):
+    """Length-bucketed batches of (source, target) id sequences for `fit`
+    (`zoo.data.batches.EpochBatches`): pairs sorted by length into fixed
+    batches, lengths padded up to a multiple of 8 (few distinct shapes to
+    compile), the batch order shuffled every epoch from (seed, epoch)."""
 
     def __init__(self, sources, targets, batch_size=64, shuffle=True, seed=0, **kwargs):
-        super().__init__(**kwargs)
-        order = np.argsort([len(t) + 0.01 * len(s) for s, t in zip(sources, targets)], kind="stable")
-        self.batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
         self.sources, self.targets = sources, targets
-        self.shuffle = shuffle
-        self.seed = seed
-        self.set_epoch(0)
+        lengths = [len(t) + 0.01 * len(s) for s, t in zip(sources, targets)]
+        super().__init__(lengths, batch_size, shuffle=shuffle, seed=seed, **kwargs)
 
-    def __len__(self):
-        return len(self.batches)
+    def signature(self):
+        import tensorflow as tf
 
-    def set_epoch(self, epoch):
-        self.epoch = int(epoch)
-        if self.shuffle:
-            self.order = np.random.default_rng([self.seed, self.epoch]).permutation(len(self.batches))
-        else:
-            self.order = np.arange(len(self.batches))
-
-    def on_epoch_end(self):
-        self.set_epoch(self.epoch + 1)
-
-    def as_tf_dataset(self):
-        """The batches as a prefetched `tf.data.Dataset` with variable batch
-        and length dimensions, or None without TensorFlow. (Keras infers a
-        `PyDataset`'s shapes from its first two batches, which breaks on
-        batches of varying lengths under TensorFlow.) Each pass over it is
-        the next epoch unless `set_epoch` says otherwise."""
-        try:
-            import tensorflow as tf
-        except ImportError:
-            return None
         ids = tf.TensorSpec((None, None), tf.int32)
-        signature = ({"source_ids": ids, "target_ids": ids}, ids)
+        return ({"source_ids": ids, "target_ids": ids}, ids)
 
-        def generate():
-            order = self.order
-            self.on_epoch_end()
-            for index in order:
-                yield self.batch(index)
-
-        dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
-        dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(self))).prefetch(4)
-        dataset.zoo_epoch_source = self
-        return dataset
-
-    def __getitem__(self, index):
-        return self.batch(self.order[index])
-
-    def batch(self, number):
-        """Batch `number` of the length-sorted batches (not the shuffled order)."""
-        rows = self.batches[number]
+    def make_batch(self, rows):
         source = tp.pad([self.sources[i] for i in rows], multiple=8)
         target = [self.targets[i] for i in rows]
         target_in = tp.pad([[tp.BOS_ID] + t for t in target], multiple=8)
