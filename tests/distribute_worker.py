@@ -34,7 +34,19 @@ def make_translator(strategy):
     return model, model.prepare(sources, targets, batch_size=16, shuffle=False)
 
 
-APPS = {"translator": make_translator}
+def make_text_classifier(strategy):
+    import keras
+
+    from tests.applications.text_classifier_test import sample, small_classifier
+
+    texts, labels = sample()
+    with strategy.scope():
+        model = small_classifier(texts, embedding_dim=8, units=8)
+        model.compile(optimizer=keras.optimizers.SGD(0.5), metrics=[])
+    return model, model.prepare(texts, labels, batch_size=16, shuffle=False)
+
+
+APPS = {"translator": make_translator, "text_classifier": make_text_classifier}
 
 
 def train(app, strategy, epochs):

@@ -91,7 +91,17 @@ def get_strategy(name="none", devices=None):
     import tensorflow as tf
 
     if name == "mirrored":
-        return tf.distribute.MirroredStrategy(devices)
+        strategy = tf.distribute.MirroredStrategy(devices)
+        if not any("GPU" in d.upper() for d in strategy.extended.worker_devices):
+            # On CPU devices TF 2.21 picks CollectiveAllReduce, whose batched
+            # all-reduce pairs the wrong collectives across replicas when
+            # sparse (embedding) and dense gradients mix ("Shape mismatch in
+            # the collective instance"; tests/distribute_test.py, the text
+            # classifier). On one host the devices share memory: reduce there.
+            strategy = tf.distribute.MirroredStrategy(
+                devices, cross_device_ops=tf.distribute.ReductionToOneDevice()
+            )
+        return strategy
     if "TF_CONFIG" not in os.environ:
         raise ValueError(
             "distribute='multiworker' needs the TF_CONFIG environment variable naming the cluster."

@@ -63,3 +63,34 @@ def one_of(name, value, choices):
     if not known:
         raise ValueError(f"`{name}` must be one of {sorted(choices)}; received {name}={value!r}.")
     return value
+
+
+def memory_limit():
+    """Bytes a model may take to train: `ZOO_MEMORY_LIMIT` when set, else
+    this machine's physical memory."""
+    import os
+
+    limit = os.environ.get("ZOO_MEMORY_LIMIT")
+    if limit:
+        return int(float(limit))
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not POSIX: no check
+        return float("inf")
+
+
+def fits_in_memory(owner, parameters, arguments):
+    """Raise a ValueError naming the size arguments when a model of about
+    `parameters` weights cannot train in `memory_limit()` bytes (float32
+    weights, gradients and two Adam moments: 16 bytes a weight), instead of
+    letting the operating system kill the process half-way through building
+    it. `arguments` maps the size arguments to the values received."""
+    need = 16 * int(parameters)
+    limit = memory_limit()
+    if need > limit:
+        received = ", ".join(f"{k}={val!r}" for k, val in arguments.items())
+        raise ValueError(
+            f"{owner} with {received} would have about {int(parameters):,} weights, "
+            f"{need / 2**30:.1f} GiB to train, more than the {limit / 2**30:.1f} GiB of memory "
+            "available (set ZOO_MEMORY_LIMIT in bytes to change the limit)."
+        )

@@ -47,6 +47,14 @@ TEXT = st.one_of(
 )
 
 
+@pytest.fixture(autouse=True)
+def small_memory_limit(monkeypatch):
+    """Constructors get sizes up to 10**12 from the fuzz: under a 1 GiB
+    budget the size check refuses the large ones (the same check as under
+    the machine's memory) while the models it lets through build fast."""
+    monkeypatch.setenv("ZOO_MEMORY_LIMIT", str(2**30))
+
+
 def assert_clean_error(error, *names):
     """A ValueError or TypeError whose message names one of the arguments."""
     assert isinstance(error, (ValueError, TypeError)), f"{type(error).__name__}: {error}"
@@ -155,3 +163,91 @@ def test_nan_and_wrong_rank_arrays(translator):
     for bad in (np.array([np.nan]), np.zeros((2, 2)), np.array([["a"], ["b"]])):
         with pytest.raises((TypeError, ValueError), match="texts"):
             translator.translate(bad)
+
+
+# --- TextClassifier -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    from tests.applications.text_classifier_test import sample, small_classifier
+
+    return small_classifier(sample()[0])
+
+
+@SETTINGS
+@given(texts=st.one_of(TEXT, st.lists(TEXT, max_size=4)))
+def test_classify_any_text(classifier, texts):
+    """A label and finite probabilities summing to 1 per text, or a
+    ValueError naming the text that has no tokens (empty, all spaces)."""
+    try:
+        out = classifier.classify(texts)
+    except ValueError as e:
+        assert_clean_error(e, "texts")
+        return
+    for result in [out] if isinstance(texts, str) else out:
+        assert result.label in classifier.labels
+        p = np.array(list(result.probabilities.values()))
+        assert np.all(np.isfinite(p)) and abs(p.sum() - 1) < 1e-4
+    if not isinstance(texts, str):
+        assert len(out) == len(texts)
+
+
+@SETTINGS
+@given(
+    texts=st.one_of(
+        ANYTHING.filter(lambda x: not isinstance(x, str)), st.lists(ANYTHING, min_size=1, max_size=3)
+    ),
+    batch_size=st.one_of(st.just(64), ANYTHING),
+)
+def test_classify_wrong_types(classifier, texts, batch_size):
+    if isinstance(texts, list) and all(isinstance(t, str) and t.strip() for t in texts):
+        return
+    with pytest.raises(Exception) as err:
+        classifier.classify(texts, batch_size=batch_size)
+    assert_clean_error(err.value, "texts", "batch_size")
+
+
+@SETTINGS
+@given(
+    name=st.sampled_from(
+        [
+            "embedding_dim",
+            "units",
+            "cell",
+            "bidirectional",
+            "num_layers",
+            "dropout",
+            "pooling",
+            "level",
+            "lowercase",
+            "max_length",
+        ]
+    ),
+    value=ANYTHING,
+)
+def test_text_classifier_constructor(classifier, name, value):
+    try:
+        type(classifier)(classifier.vocabulary, classifier.labels, **{name: value})
+    except Exception as e:  # noqa: BLE001
+        assert_clean_error(e, name)
+
+
+@SETTINGS
+@given(labels=st.one_of(ANYTHING, st.lists(st.text(max_size=4), max_size=4)))
+def test_text_classifier_labels(classifier, labels):
+    try:
+        type(classifier)(classifier.vocabulary, labels, embedding_dim=4, units=4)
+    except Exception as e:  # noqa: BLE001
+        assert_clean_error(e, "labels")
+
+
+@SETTINGS
+@given(preset=st.one_of(ANYTHING, st.text(max_size=40)))
+def test_text_classifier_from_preset_anything(classifier, preset):
+    from zoo import presets
+
+    with pytest.raises(Exception) as err:
+        type(classifier).from_preset(preset)
+    assert isinstance(err.value, (presets.PresetError, TypeError)), repr(err.value)
+    assert "preset" in str(err.value).lower()

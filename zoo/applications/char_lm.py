@@ -381,6 +381,13 @@ class CharLM(Application):
         ):
             v.positive_int(name, value)
         v.rate("dropout", dropout)
+        v.fits_in_memory(  # weights, plus the carried state (2 tensors a layer for an LSTM)
+            "CharLM",
+            len(vocabulary) * (embedding_dim + units + 1)
+            + layers * 4 * units * (max(embedding_dim, units) + units + 2)
+            + layers * 2 * batch_size * units,
+            {"embedding_dim": embedding_dim, "units": units, "layers": layers, "batch_size": batch_size},
+        )
 
         embedding = keras.layers.Embedding(len(vocabulary), embedding_dim, name="embedding")
         embedding_dropout = keras.layers.Dropout(dropout, name="embedding_dropout")

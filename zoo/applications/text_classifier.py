@@ -157,6 +157,14 @@ class TextClassifier(Application):
         ):
             v.positive_int(name, value)
         v.rate("dropout", dropout)
+        directions = 2 if bidirectional else 1
+        v.fits_in_memory(
+            "TextClassifier",
+            len(vocabulary) * embedding_dim
+            + num_layers * directions * 4 * units * (max(embedding_dim, directions * units) + units + 2)
+            + directions * units * (len(labels) + 1),
+            {"embedding_dim": embedding_dim, "units": units, "num_layers": num_layers},
+        )
         v.one_of("pooling", pooling, set(POOLINGS))
         v.one_of("level", level, set(cp.LEVELS))
         for name, value in (("bidirectional", bidirectional), ("lowercase", lowercase)):

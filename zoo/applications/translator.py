@@ -145,6 +145,22 @@ class Translator(Application):
         ):
             v.positive_int(name, value)
         v.rate("dropout", dropout)
+        e, ue, ud, a, o = embedding_dim, encoder_units, decoder_units, attention_units, output_units
+        v.fits_in_memory(  # 4 gates: an upper bound for every zoo cell
+            "Translator",
+            e * (len(source_vocabulary) + len(target_vocabulary))
+            + 2 * 4 * ue * (e + ue + 2)
+            + 4 * ud * (e + 2 * ue + ud + 2)
+            + a * (ud + 2 * ue + 1)
+            + o * (ud + 2 * ue + e + 1 + len(target_vocabulary)),
+            {
+                "embedding_dim": e,
+                "encoder_units": ue,
+                "decoder_units": ud,
+                "attention_units": a,
+                "output_units": o,
+            },
+        )
 
         # --- layers ---------------------------------------------------------
         source_embedding = keras.layers.Embedding(
