@@ -5,7 +5,6 @@ import keras
 import numpy as np
 import pytest
 
-from zoo import testing
 from zoo.applications import TextClassifier
 from zoo.applications import text_classifier_preprocessor as cp
 from zoo.applications.text_classifier import Classification
@@ -248,94 +247,3 @@ def test_learns_polarity_slice():
     history = model.fit((train_texts[:1500], train_labels[:1500]), epochs=3, batch_size=32, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert evaluate(model, val_texts[:300], val_labels[:300])["accuracy"] > 0.6
-
-
-@pytest.mark.parametrize("level", ["word", "char"])
-def test_tokenizer_twins_agree(level):
-    import tensorflow as tf
-
-    texts = [
-        "Don't  stop\tme, now!",
-        "ÉLAN vital — «très» bien",
-        "  ",
-        "",
-        "naïve café ▁ mark",
-        "emoji 🎬 and CJK 電影",
-        "ÀÉÎ ÖÜ Straße",
-    ]
-    if os.path.isdir(POLARITY):
-        from zoo.data import sentence_polarity
-
-        texts += sentence_polarity(POLARITY, "all")[0]
-    expected = [cp.tokenize(t, level) for t in texts]
-    got = cp.tf_tokenize(tf.constant(texts), level).to_list()
-    assert [[w.decode() for w in row] for row in got] == expected
-
-
-def test_char_level_vocabulary():
-    vocabulary = TextClassifier.build_vocabulary(["Ab  ba", "c"], level="char", min_count=1)
-    assert vocabulary[4:] == ["a", "b", "c", "▁"]  # by count, then code point
-    model = small_classifier(["ab ba c"], level="char")
-    assert model.tokenize("AB c") == ["a", "b", "▁", "c"]
-    assert model.classify("abc").label in LABELS
-
-
-@pytest.mark.skipif(keras.config.backend() != "tensorflow", reason="SavedModel export needs TensorFlow")
-def test_export(tmp_path):
-    texts, labels = sample()
-    keras.utils.set_random_seed(0)
-    model = small_classifier(texts)  # untrained: the export must match any weights
-    path = str(tmp_path / "exported")
-    model.export(path)
-    inputs = texts[:3] + texts[-3:] + ["Völlig unbekannt ✓"]
-    expected = model.predict_probabilities(inputs)
-    out = testing.run_without_zoo(
-        f"""
-        import json, tensorflow as tf
-        m = tf.saved_model.load({path!r})
-        f = m.signatures["classify"]
-        texts = tf.constant({json.dumps(inputs)})
-        batch = f(texts=texts)
-        scalar = f(texts=texts[0])
-        grid = f(texts=tf.reshape(texts[:6], (2, 3)))
-        empty = f(texts=tf.constant([], tf.string))
-        invalid = m.signatures["serving_default"](texts=tf.constant([b"\\xff\\xfe", b""]))
-        print(json.dumps([
-            batch["probabilities"].numpy().tolist(),
-            batch["label_ids"].numpy().tolist(),
-            [s.decode() for s in batch["labels"].numpy()],
-            [scalar["labels"].numpy().decode(), scalar["probabilities"].numpy().tolist()],
-            [list(grid[k].shape) for k in ("labels", "label_ids", "probabilities")],
-            [list(empty[k].shape) for k in ("labels", "probabilities")],
-            invalid["probabilities"].numpy().shape[0],
-        ]))
-        """
-    )
-    probs, ids, names, scalar, grid, empty, invalid = json.loads(out.strip().splitlines()[-1])
-    np.testing.assert_allclose(probs, expected, atol=1e-5)
-    assert ids == np.argmax(expected, -1).tolist() and names == [LABELS[i] for i in ids]
-    assert scalar[0] == names[0] and np.allclose(scalar[1], expected[0], atol=1e-5)
-    assert grid == [[2, 3], [2, 3], [2, 3, 2]] and empty == [[0], [0, 2]] and invalid == 2
-
-
-def test_export_needs_tensorflow_backend(tmp_path, monkeypatch):
-    model = small_classifier(sample()[0])
-    monkeypatch.setattr(keras.config, "backend", lambda: "jax")
-    with pytest.raises(RuntimeError, match="KERAS_BACKEND=tensorflow"):
-        model.export(str(tmp_path / "x"))
-
-
-def test_ppmi_svd_embeddings_and_loading():
-    texts = ["the good film", "the fine film", "a bad movie", "a awful movie"] * 20
-    vocabulary = TextClassifier.build_vocabulary(texts, min_count=1) + ["▁never"]
-    matrix = cp.ppmi_svd_embeddings(texts, vocabulary, dim=3)
-    ids = {t: i for i, t in enumerate(vocabulary)}
-    assert matrix.shape == (len(vocabulary), 3) and np.isfinite(matrix).all()
-    # Words of the same contexts are closer than words of other contexts.
-    good, fine, bad = (matrix[ids[w]] for w in ("▁good", "▁fine", "▁bad"))
-    assert good @ fine > good @ bad
-    model = TextClassifier(vocabulary, LABELS, embedding_dim=3, units=4)
-    model.set_token_embeddings(matrix)
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(model.get_layer("embedding").embeddings), matrix)
-    with pytest.raises(ValueError, match="`matrix` must be a finite array of shape"):
-        model.set_token_embeddings(matrix[:-1])
