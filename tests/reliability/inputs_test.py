@@ -251,3 +251,107 @@ def test_text_classifier_from_preset_anything(classifier, preset):
         type(classifier).from_preset(preset)
     assert isinstance(err.value, (presets.PresetError, TypeError)), repr(err.value)
     assert "preset" in str(err.value).lower()
+
+
+# --- CharLM -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def char_lm():
+    from zoo.applications import CharLM
+
+    text = "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n"
+    return CharLM(CharLM.build_vocabulary(text), embedding_dim=4, units=8, layers=1, batch_size=2)
+
+
+# Lengths are few (each compiles its own loop) and small (a length of 10**12
+# is valid and would run for days).
+SMALL_INT_OR_ANYTHING = st.one_of(
+    ANYTHING.filter(lambda x: not (isinstance(x, int) and not isinstance(x, bool) and x > 64)),
+    st.sampled_from([1, 7]),
+)
+
+
+@SETTINGS
+@given(
+    prime=TEXT,
+    length=st.sampled_from([1, 7]),
+    temperature=st.one_of(st.just(1.0), st.floats(0, 100)),
+    top_k=st.one_of(st.none(), st.integers(1, 100)),
+    top_p=st.one_of(st.none(), st.floats(0.01, 1.0)),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_generate_any_prime(char_lm, prime, length, temperature, top_k, top_p, seed):
+    """`length` characters, never the unknown U+FFFD, the same for the same
+    seed; or a ValueError naming `prime` (empty)."""
+    kwargs = dict(temperature=temperature, top_k=top_k, top_p=top_p, seed=seed, unknown="replace")
+    try:
+        out = char_lm.generate(prime, length, **kwargs)
+    except ValueError as e:
+        assert_clean_error(e, "prime")
+        assert prime == ""
+        return
+    assert isinstance(out, str) and len(out) == length and "\ufffd" not in out
+    assert set(out) <= set(char_lm.vocabulary)
+    assert char_lm.generate(prime, length, **kwargs) == out
+
+
+@SETTINGS
+@given(
+    prime=st.one_of(ANYTHING, st.just("To be")),
+    length=SMALL_INT_OR_ANYTHING,
+    temperature=st.one_of(st.just(1.0), ANYTHING),
+    top_k=st.one_of(st.none(), ANYTHING),
+    top_p=st.one_of(st.none(), ANYTHING),
+    seed=st.one_of(st.just(0), ANYTHING),
+)
+def test_generate_wrong_arguments(char_lm, prime, length, temperature, top_k, top_p, seed):
+    names = ("prime", "length", "temperature", "top_k", "top_p", "seed")
+    try:
+        out = char_lm.generate(prime, length, temperature=temperature, top_k=top_k, top_p=top_p, seed=seed)
+    except Exception as e:  # noqa: BLE001
+        assert_clean_error(e, *names)
+    else:
+        assert isinstance(out, str) and len(out) == length
+
+
+@SETTINGS
+@given(text=TEXT, unknown=st.sampled_from(["error", "replace"]))
+def test_score_any_text(char_lm, text, unknown):
+    """A finite, non-negative mean NLL; or a ValueError naming `text` (too
+    short, or characters never seen with unknown='error')."""
+    try:
+        nll = char_lm.score(text, unknown=unknown)
+    except ValueError as e:
+        assert_clean_error(e, "text")
+        return
+    assert np.isfinite(nll) and nll >= 0
+
+
+@SETTINGS
+@given(text=ANYTHING.filter(lambda x: not isinstance(x, str)), chunk_length=SMALL_INT_OR_ANYTHING)
+def test_score_wrong_types(char_lm, text, chunk_length):
+    with pytest.raises(Exception) as err:
+        char_lm.score(text, chunk_length=chunk_length)
+    assert_clean_error(err.value, "text", "chunk_length")
+
+
+@SETTINGS
+@given(
+    name=st.sampled_from(["embedding_dim", "units", "layers", "cell", "dropout", "batch_size"]),
+    value=ANYTHING,
+)
+def test_char_lm_constructor(char_lm, name, value):
+    try:
+        type(char_lm)(char_lm.vocabulary, **{name: value})
+    except Exception as e:  # noqa: BLE001
+        assert_clean_error(e, name)
+
+
+@SETTINGS
+@given(vocabulary=st.one_of(ANYTHING, st.lists(st.text(max_size=2), max_size=5), st.text(max_size=5)))
+def test_char_lm_vocabulary(char_lm, vocabulary):
+    try:
+        type(char_lm)(vocabulary, embedding_dim=2, units=2, layers=1, batch_size=1)
+    except Exception as e:  # noqa: BLE001
+        assert_clean_error(e, "vocabulary")
