@@ -2,10 +2,12 @@
 and batch 32, calling the signature as TF Serving would (tf.saved_model.load,
 the signature function, no zoo code in the call path).
 
-    python benchmarks/serving.py --apps translator --seconds 20
+    python benchmarks/serving.py --apps translator,text_classifier,char_lm --seconds 20
 
 For each application the shipped preset is exported into a temporary folder
-first (or pass --savedmodel DIR for one application). Prints a Markdown table.
+first (or pass --savedmodel DIR for one application). CharLM has no shipped
+preset yet: an untrained model of the recipe's configuration is exported
+(generation speed does not depend on the weights). Prints a Markdown table.
 """
 
 import argparse
@@ -37,16 +39,74 @@ def translator(savedmodel):
 
         savedmodel = os.path.join(tempfile.mkdtemp(), "translator")
         Translator.from_preset("translator_multi30k_en_de").export(savedmodel)
-    signature = tf.saved_model.load(savedmodel).signatures["translate"]
+    signatures = tf.saved_model.load(savedmodel).signatures
+    return {
+        name: _texts_request(signatures[name], TRANSLATOR_INPUTS)
+        for name in ("translate", "translate_greedy")
+    }, ("sentences")
+
+
+CLASSIFIER_INPUTS = [
+    "a gorgeous, witty, seductive movie.",
+    "the story is too thin and the jokes fall flat.",
+    "an engrossing portrait of a family in crisis, beautifully acted.",
+    "it's a long, slow slog with nothing at the end of it.",
+]
+
+
+def text_classifier(savedmodel):
+    import tensorflow as tf
+
+    if savedmodel is None:
+        from zoo.applications import TextClassifier
+
+        savedmodel = os.path.join(tempfile.mkdtemp(), "text_classifier")
+        TextClassifier.from_preset("text_classifier_polarity").export(savedmodel)
+    signatures = tf.saved_model.load(savedmodel).signatures
+    return {"classify": _texts_request(signatures["classify"], CLASSIFIER_INPUTS)}, "texts"
+
+
+CHAR_LM_LENGTH = 200
+
+
+def char_lm(savedmodel):
+    import tensorflow as tf
+
+    if savedmodel is None:
+        import keras
+
+        from zoo.applications import CharLM
+
+        keras.utils.set_random_seed(0)
+        vocabulary = CharLM.build_vocabulary("".join(map(chr, range(32, 127))) + "\n")
+        model = CharLM(vocabulary, embedding_dim=64, units=512, layers=3, batch_size=1)
+        savedmodel = os.path.join(tempfile.mkdtemp(), "char_lm")
+        model.export(savedmodel)
+    generate = tf.saved_model.load(savedmodel).signatures["generate"]
 
     def request(batch):
-        texts = tf.constant([TRANSLATOR_INPUTS[i % len(TRANSLATOR_INPUTS)] for i in range(batch)])
-        return signature(texts=texts)
+        # One prime a request: the signature generates one text.
+        for i in range(batch):
+            generate(
+                prime=tf.constant("ROMEO:"),
+                length=tf.constant(CHAR_LM_LENGTH),
+                temperature=tf.constant(0.8),
+                seed=tf.constant(i),
+            )
 
-    return request, "sentences"
+    return {f"generate ({CHAR_LM_LENGTH} chars)": request}, "texts"
 
 
-APPS = {"translator": translator}
+def _texts_request(signature, inputs):
+    import tensorflow as tf
+
+    def request(batch):
+        return signature(texts=tf.constant([inputs[i % len(inputs)] for i in range(batch)]))
+
+    return request
+
+
+APPS = {"translator": translator, "text_classifier": text_classifier, "char_lm": char_lm}
 
 
 def measure(request, batch, seconds):
@@ -74,13 +134,17 @@ def main():
     print("| application | signature | batch | requests/s | items/s | median latency (ms) |")
     print("|---|---|---|---|---|---|")
     for app in args.apps.split(","):
-        request, unit = APPS[app](args.savedmodel)
-        for batch in (int(b) for b in args.batches.split(",")):
-            rps, latency = measure(request, batch, args.seconds)
-            print(
-                f"| {app} | default | {batch} | {rps:.2f} | {rps * batch:.1f} {unit} | {latency * 1e3:.0f} |",
-                flush=True,
-            )
+        requests, unit = APPS[app](args.savedmodel)
+        for name, request in requests.items():
+            for batch in (int(b) for b in args.batches.split(",")):
+                if name.startswith("generate") and batch > 1:
+                    continue  # one text a request: batch 32 is 32 requests
+                rps, latency = measure(request, batch, args.seconds)
+                print(
+                    f"| {app} | {name} | {batch} | {rps:.2f} | {rps * batch:.1f} {unit} | "
+                    f"{latency * 1e3:.0f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":
