@@ -71,3 +71,36 @@ def test_classify_with_shipped_preset(capsys):
     assert cli.main(["classify", "a gorgeous, witty film", "a tedious, lifeless mess"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split("\t")[0] for line in lines] == ["positive", "negative"]
+
+
+def test_generate_text_with_a_preset_folder(tmp_path, capsys):
+    from zoo.applications import CharLM
+
+    model = CharLM(
+        CharLM.build_vocabulary("ROMEO: a rose by any other name"), embedding_dim=4, units=8, layers=1
+    )
+    folder = str(tmp_path / "preset")
+    model.save_to_preset(folder)
+    args = ["generate-text", "--preset", folder, "--length", "40", "--seed", "3"]
+    assert cli.main(args) == 0
+    first = capsys.readouterr().out
+    assert first.startswith("ROMEO:") and len(first.rstrip("\n")) >= len("ROMEO:") + 1
+    assert cli.main(args) == 0 and capsys.readouterr().out == first  # same seed, same text
+    assert cli.main([*args[:-2], "--seed", "4", "--prime", "Zzz"]) == 0  # unseen characters are replaced
+    assert cli.main([*args[:3], "--length", "0"]) == 2
+    assert "`length` must be a positive integer" in capsys.readouterr().err
+
+
+def test_generate_text_without_a_shipped_preset(capsys):
+    from zoo import presets
+
+    if "char_lm_shakespeare" in presets.shipped():
+        pytest.skip("the CharLM preset is shipped")
+    assert cli.main(["generate-text"]) == 2
+    assert "applications/char_lm/train.py" in capsys.readouterr().err
+
+
+def test_unknown_preset_is_one_line_not_a_traceback(capsys):
+    assert cli.main(["classify", "a film", "--preset", "no_such_preset"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("zoo classify: ") and "no_such_preset" in err and "Traceback" not in err

@@ -20,7 +20,27 @@ def main(argv=None):
     classify = sub.add_parser("classify", help="classify texts (movie-review polarity by default)")
     classify.add_argument("text", nargs="+", help="text(s) to classify")
     classify.add_argument("--preset", default="text_classifier_polarity", help="preset name, folder or URL")
+    generate = sub.add_parser("generate-text", help="generate text with a character language model")
+    generate.add_argument("--prime", default="ROMEO:", help="text the model continues (default: ROMEO:)")
+    generate.add_argument("--length", type=int, default=500, help="characters to generate")
+    generate.add_argument("--temperature", type=float, default=0.8)
+    generate.add_argument("--top-k", type=int, default=None)
+    generate.add_argument("--top-p", type=float, default=None)
+    generate.add_argument("--seed", type=int, default=None)
+    generate.add_argument(
+        "--preset",
+        default="char_lm_shakespeare",
+        help="preset name, folder (e.g. the recipe's runs/char_lm/preset) or URL",
+    )
     args = parser.parse_args(argv)
+    try:
+        return _run(parser, args)
+    except ValueError as e:  # bad arguments and presets (PresetError) alike: one line, no traceback
+        print(f"zoo {args.command}: {e}", file=sys.stderr)
+        return 2
+
+
+def _run(parser, args):
     if args.version:
         import zoo
 
@@ -43,13 +63,30 @@ def main(argv=None):
         from zoo.applications import TextClassifier
 
         classifier = TextClassifier.from_preset(args.preset)
-        try:
-            results = classifier.classify(list(args.text))
-        except ValueError as e:
-            print(f"zoo classify: {e}", file=sys.stderr)
-            return 2
-        for text, result in zip(args.text, results):
+        for text, result in zip(args.text, classifier.classify(list(args.text))):
             print(f"{result.label}\t{result.probabilities[result.label]:.3f}\t{text}")
+        return 0
+    if args.command == "generate-text":
+        from zoo import presets
+        from zoo.applications import CharLM
+
+        if args.preset == "char_lm_shakespeare" and args.preset not in presets.shipped():
+            raise ValueError(
+                "the char_lm_shakespeare preset is not shipped in this version: train one with "
+                "`python applications/char_lm/train.py --out runs/char_lm` and pass "
+                "--preset runs/char_lm/preset."
+            )
+        model = CharLM.from_preset(args.preset)
+        text = model.generate(
+            args.prime,
+            args.length,
+            temperature=args.temperature,
+            top_k=args.top_k,
+            top_p=args.top_p,
+            seed=args.seed,
+            unknown="replace",
+        )
+        print(args.prime + text)
         return 0
     parser.print_help()
     return 2
