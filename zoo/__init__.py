@@ -2,4 +2,4 @@
 
 __version__ = "0.1.0"
 
-from zoo import layers  # noqa: E402,F401
+from zoo import inspect, layers  # noqa: E402,F401
