@@ -32,18 +32,13 @@ TRANSLATOR_INPUTS = [
 
 
 def translator(savedmodel):
-    import tensorflow as tf
+    from zoo.applications import Translator
 
-    if savedmodel is None:
-        from zoo.applications import Translator
-
-        savedmodel = os.path.join(tempfile.mkdtemp(), "translator")
-        Translator.from_preset("translator_multi30k_en_de").export(savedmodel)
-    signatures = tf.saved_model.load(savedmodel).signatures
+    signatures = _signatures(savedmodel, lambda: Translator.from_preset("translator_multi30k_en_de"))
     return {
         name: _texts_request(signatures[name], TRANSLATOR_INPUTS)
         for name in ("translate", "translate_greedy")
-    }, ("sentences")
+    }, "sentences"
 
 
 CLASSIFIER_INPUTS = [
@@ -55,14 +50,9 @@ CLASSIFIER_INPUTS = [
 
 
 def text_classifier(savedmodel):
-    import tensorflow as tf
+    from zoo.applications import TextClassifier
 
-    if savedmodel is None:
-        from zoo.applications import TextClassifier
-
-        savedmodel = os.path.join(tempfile.mkdtemp(), "text_classifier")
-        TextClassifier.from_preset("text_classifier_polarity").export(savedmodel)
-    signatures = tf.saved_model.load(savedmodel).signatures
+    signatures = _signatures(savedmodel, lambda: TextClassifier.from_preset("text_classifier_polarity"))
     return {"classify": _texts_request(signatures["classify"], CLASSIFIER_INPUTS)}, "texts"
 
 
@@ -70,19 +60,17 @@ CHAR_LM_LENGTH = 200
 
 
 def char_lm(savedmodel):
+    import keras
     import tensorflow as tf
 
-    if savedmodel is None:
-        import keras
+    from zoo.applications import CharLM
 
-        from zoo.applications import CharLM
-
+    def untrained():
         keras.utils.set_random_seed(0)
         vocabulary = CharLM.build_vocabulary("".join(map(chr, range(32, 127))) + "\n")
-        model = CharLM(vocabulary, embedding_dim=64, units=512, layers=3, batch_size=1)
-        savedmodel = os.path.join(tempfile.mkdtemp(), "char_lm")
-        model.export(savedmodel)
-    generate = tf.saved_model.load(savedmodel).signatures["generate"]
+        return CharLM(vocabulary, embedding_dim=64, units=512, layers=3, batch_size=1)
+
+    generate = _signatures(savedmodel, untrained)["generate"]
 
     def request(batch):
         # One prime a request: the signature generates one text.
@@ -95,6 +83,17 @@ def char_lm(savedmodel):
             )
 
     return {f"generate ({CHAR_LM_LENGTH} chars)": request}, "texts"
+
+
+def _signatures(savedmodel, make_model):
+    """The signatures of `savedmodel`, or of `make_model()` exported to a
+    temporary folder when it is None, loaded as TF Serving would."""
+    import tensorflow as tf
+
+    if savedmodel is None:
+        savedmodel = os.path.join(tempfile.mkdtemp(), "savedmodel")
+        make_model().export(savedmodel)
+    return tf.saved_model.load(savedmodel).signatures
 
 
 def _texts_request(signature, inputs):
