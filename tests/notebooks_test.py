@@ -11,6 +11,7 @@ NEEDS_DATA = {
     "translator.ipynb": "multi30k",
     "text_classifier.ipynb": "nltk/sentence_polarity",
     "char_lm.ipynb": "tinyshakespeare/input_train.txt",
+    "inspect.ipynb": "tinyshakespeare/input_train.txt",
 }
 
 
