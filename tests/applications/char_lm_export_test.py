@@ -48,12 +48,26 @@ def test_export(tmp_path):
                          temperature=tf.constant(1.0), seed=tf.constant(1)),
             "zero": run("generate", prime=tf.constant("T"), length=tf.constant(0),
                         temperature=tf.constant(1.0), seed=tf.constant(1)),
+            "vector_of_one": run("generate", prime=tf.constant(["To be"]), length=tf.constant([60]),
+                                 temperature=tf.constant([0.8]), seed=tf.constant([5])),
         }}))
+        errors = []
+        for name, value in (("prime", tf.constant(["a", "b"])), ("length", tf.constant([3, 4]))):
+            kw = dict(prime=tf.constant("T"), length=tf.constant(3), temperature=tf.constant(1.0),
+                      seed=tf.constant(0))
+            kw[name] = value
+            try:
+                run("generate", **kw)
+            except tf.errors.InvalidArgumentError as e:
+                errors.append(name if f"`{{name}}` must be a single value" in str(e) else str(e))
+        print(json.dumps(errors))
         """
     )
-    got = json.loads(out.strip().splitlines()[-1])
+    got, errors = (json.loads(line) for line in out.strip().splitlines()[-2:])
     for key, value in expected.items():
         assert got[key] == value, key
+    assert got["vector_of_one"] == expected["sampled"]
+    assert errors == ["prime", "length"]  # a batch of primes is refused, not read as its first
     assert len(got["unseen"]) == 5 and len(got["empty"]) == 3 and got["zero"] == ""
     cli = shutil.which("saved_model_cli") or os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
     shown = subprocess.run([cli, "show", "--dir", path, "--all"], capture_output=True, text=True, timeout=300)

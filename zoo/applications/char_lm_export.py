@@ -23,36 +23,52 @@ def export_char_lm(model, path):
     )
     vocabulary = tf.constant(model.vocabulary)
 
+    def one(value, name):
+        # The specs take any shape: a loaded signature trusts its static
+        # shapes, so a [2] tensor fed to a [] spec was silently misread
+        # (measured: a batch of primes generated from the first one).
+        check = tf.debugging.assert_equal(
+            tf.size(value), 1, message=f"`{name}` must be a single value (generate makes one text a call)"
+        )
+        with tf.control_dependencies([check]):
+            return tf.reshape(value, [])
+
     def run(prime, length, temperature, top_k, top_p, seed):
+        prime, length, temperature = (
+            one(prime, "prime"),
+            one(length, "length"),
+            one(temperature, "temperature"),
+        )
+        top_k, top_p, seed = one(top_k, "top_k"), one(top_p, "top_p"), one(seed, "seed")
         # Invalid UTF-8 bytes become U+FFFD rather than failing the split;
         # an empty prime reads as one U+FFFD (there is nothing to condition on).
-        prime = tf.strings.unicode_transcode(tf.reshape(prime, []), "UTF-8", "UTF-8", errors="replace")
+        prime = tf.strings.unicode_transcode(prime, "UTF-8", "UTF-8", errors="replace")
         pieces = tf.strings.unicode_split(prime, "UTF-8")
         ids = table.lookup(pieces)
         ids = tf.cond(tf.size(ids) > 0, lambda: ids, lambda: tf.zeros([1], tf.int32))
-        length = tf.maximum(tf.reshape(tf.cast(length, tf.int32), []), 0)
+        length = tf.maximum(length, 0)
         out = tf.cond(
             length > 0,
             lambda: model.generate_ids(
                 ids[None, :],
                 length,
-                tf.maximum(tf.reshape(tf.cast(temperature, tf.float32), []), 0.0),
-                tf.maximum(tf.reshape(tf.cast(top_k, tf.int32), []), 0),
-                tf.clip_by_value(tf.reshape(tf.cast(top_p, tf.float32), []), 1e-6, 1.0),
-                tf.reshape(tf.cast(seed, tf.int32), []),
+                tf.maximum(temperature, 0.0),
+                tf.maximum(tf.cast(top_k, tf.int32), 0),
+                tf.clip_by_value(tf.cast(top_p, tf.float32), 1e-6, 1.0),
+                seed,
             ),
             lambda: tf.zeros([1, 0], tf.int32),
         )
         return {"text": tf.strings.reduce_join(tf.gather(vocabulary, out[0]))}
 
-    scalar = tf.TensorSpec([], tf.string, name="prime")
+    prime_spec = tf.TensorSpec(None, tf.string, name="prime")
 
     @tf.function(
         input_signature=[
-            scalar,
-            tf.TensorSpec([], tf.int32, name="length"),
-            tf.TensorSpec([], tf.float32, name="temperature"),
-            tf.TensorSpec([], tf.int32, name="seed"),
+            prime_spec,
+            tf.TensorSpec(None, tf.int32, name="length"),
+            tf.TensorSpec(None, tf.float32, name="temperature"),
+            tf.TensorSpec(None, tf.int32, name="seed"),
         ]
     )
     def generate(prime, length, temperature, seed):
@@ -60,12 +76,12 @@ def export_char_lm(model, path):
 
     @tf.function(
         input_signature=[
-            scalar,
-            tf.TensorSpec([], tf.int32, name="length"),
-            tf.TensorSpec([], tf.float32, name="temperature"),
-            tf.TensorSpec([], tf.int32, name="top_k"),
-            tf.TensorSpec([], tf.float32, name="top_p"),
-            tf.TensorSpec([], tf.int32, name="seed"),
+            prime_spec,
+            tf.TensorSpec(None, tf.int32, name="length"),
+            tf.TensorSpec(None, tf.float32, name="temperature"),
+            tf.TensorSpec(None, tf.int32, name="top_k"),
+            tf.TensorSpec(None, tf.float32, name="top_p"),
+            tf.TensorSpec(None, tf.int32, name="seed"),
         ]
     )
     def generate_filtered(prime, length, temperature, top_k, top_p, seed):
