@@ -8,6 +8,9 @@ Trains on the train split (80%, seed 0; `zoo.data.sentence_polarity`), keeps
 the weights of the best validation accuracy, and writes to --out: the preset
 folder, log.csv, and eval.json (validation and test accuracy, and with
 --baseline the bag-of-words logistic regression on the same split).
+`--distribute mirrored|multiworker|data_parallel` as in
+applications/translator/train.py (the chief writes the results); training
+resumes from --out/backup after an interruption.
 """
 
 import argparse
@@ -20,6 +23,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 
 from zoo import callbacks as zoo_callbacks  # noqa: E402
+from zoo import distribute  # noqa: E402
 from zoo.applications import TextClassifier  # noqa: E402
 from zoo.applications.text_classifier_eval import bag_of_words_baseline, evaluate  # noqa: E402
 from zoo.applications.text_classifier_preprocessor import ppmi_svd_embeddings  # noqa: E402
@@ -58,7 +62,9 @@ def main():
     p.add_argument("--pretrain-min-count", type=int, default=3)
     p.add_argument("--baseline", action="store_true", help="also fit the bag-of-words baseline")
     p.add_argument("--float16", action="store_true", help="store the preset weights in float16")
+    p.add_argument("--distribute", default="none", choices=distribute.STRATEGIES)
     args = p.parse_args()
+    strategy = distribute.get_strategy(args.distribute)  # first: collectives start before other ops
     keras.utils.set_random_seed(args.seed)
 
     train, val, test = (sentence_polarity(args.data, split) for split in ("train", "val", "test"))
@@ -75,27 +81,29 @@ def main():
         print(f"pretraining embeddings on {len(unlabelled)} unlabelled sentences", flush=True)
         embeddings = ppmi_svd_embeddings(unlabelled + train[0], vocabulary, args.embedding_dim, args.level)
     print(f"{len(train[0])} train, {len(val[0])} val, {len(test[0])} test texts; {len(vocabulary)} tokens")
-    model = TextClassifier(
-        vocabulary,
-        ["negative", "positive"],
-        cell=args.cell,
-        embedding_dim=args.embedding_dim,
-        units=args.units,
-        num_layers=args.num_layers,
-        dropout=args.dropout,
-        pooling=args.pooling,
-        level=args.level,
-    )
-    if args.pretrain:
-        model.set_token_embeddings(embeddings)
-    model.compile(optimizer=keras.optimizers.Adam(args.lr, clipnorm=1.0))
-    os.makedirs(args.out, exist_ok=True)
+    with strategy.scope():
+        model = TextClassifier(
+            vocabulary,
+            ["negative", "positive"],
+            cell=args.cell,
+            embedding_dim=args.embedding_dim,
+            units=args.units,
+            num_layers=args.num_layers,
+            dropout=args.dropout,
+            pooling=args.pooling,
+            level=args.level,
+        )
+        if args.pretrain:
+            model.set_token_embeddings(embeddings)
+        model.compile(optimizer=keras.optimizers.Adam(args.lr, clipnorm=1.0))
+    out = distribute.worker_folder(args.out)
+    os.makedirs(out, exist_ok=True)
     callbacks = [
         keras.callbacks.EarlyStopping(
             monitor="val_accuracy", mode="max", patience=args.patience, restore_best_weights=True
         ),
-        keras.callbacks.CSVLogger(os.path.join(args.out, "log.csv")),
-        zoo_callbacks.BackupAndRestore(os.path.join(args.out, "backup")),
+        keras.callbacks.CSVLogger(os.path.join(out, "log.csv")),
+        zoo_callbacks.BackupAndRestore(os.path.join(out, "backup")),
         zoo_callbacks.StopOnNonFinite(),
     ]
     start = time.time()
@@ -107,6 +115,8 @@ def main():
         verbose=2,
     )
     train_seconds = time.time() - start
+    if not distribute.is_chief():
+        return
     report = {
         "val": evaluate(model, *val),
         "test": evaluate(model, *test),
@@ -118,7 +128,8 @@ def main():
     recipe = " ".join(
         f"--{k.replace('_', '-')} {v}"
         for k, v in vars(args).items()
-        if k not in ("data", "out", "limit", "baseline", "float16", "pretrain") and v not in (None, False)
+        if k not in ("data", "out", "limit", "baseline", "float16", "pretrain", "distribute")
+        and v not in (None, False)
     )
     model.save_to_preset(
         os.path.join(args.out, "preset"),
