@@ -260,3 +260,17 @@ def save(folder, cls_name, config, weights_writer, metadata, asset_fields=(), ve
         with open(os.path.join(tmp, METADATA_FILE), "w", encoding="utf-8") as f:
             json.dump(metadata, f, indent=2)
     return folder
+
+
+def require_tensorflow(owner):
+    """Raise a RuntimeError unless the backend is TensorFlow: `owner`'s
+    SavedModel export is TensorFlow's format (a preset saved on any backend
+    can be exported from a TensorFlow session)."""
+    import keras
+
+    backend = keras.config.backend()
+    if backend != "tensorflow":
+        raise RuntimeError(
+            f"{owner}.export writes a TensorFlow SavedModel and needs KERAS_BACKEND=tensorflow; "
+            f"the backend is {backend!r}. Save a preset and export it under TensorFlow."
+        )

@@ -3,17 +3,11 @@ out, with the whole generation loop (prime read once, then one character per
 step, seeded sampling) inside. Core TensorFlow ops only, so stock TF Serving
 runs it and no zoo import is needed to load it."""
 
-import keras
-
 from zoo import presets
 
 
 def export_char_lm(model, path):
-    if keras.config.backend() != "tensorflow":
-        raise RuntimeError(
-            f"CharLM.export writes a TensorFlow SavedModel and needs KERAS_BACKEND=tensorflow; "
-            f"the backend is {keras.config.backend()!r}. Save a preset and export it under TensorFlow."
-        )
+    presets.require_tensorflow("CharLM")
     import tensorflow as tf
 
     chars = tf.constant(model.vocabulary[1:])

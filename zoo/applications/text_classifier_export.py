@@ -6,19 +6,13 @@ any shape (a scalar, a batch, a grid, empty); the outputs have that shape
 U+FFFD. A text without tokens gets the probabilities of an empty sequence
 (`classify` rejects it instead)."""
 
-import keras
-
 from zoo import presets
 from zoo.applications import text_classifier_preprocessor as cp
 from zoo.applications import translator_preprocessor as tp
 
 
 def export_text_classifier(model, path):
-    if keras.config.backend() != "tensorflow":
-        raise RuntimeError(
-            f"TextClassifier.export writes a TensorFlow SavedModel and needs KERAS_BACKEND=tensorflow; "
-            f"the backend is {keras.config.backend()!r}. Save a preset and export it under TensorFlow."
-        )
+    presets.require_tensorflow("TextClassifier")
     import tensorflow as tf
 
     table = tp.tf_lookup_table(model.vocabulary)

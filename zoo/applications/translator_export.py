@@ -3,18 +3,12 @@ whole decode loop inside. Core TensorFlow ops only, so stock TF Serving runs
 it. The `texts` input may have any shape (a scalar, a batch, empty); the
 translations come back in the same shape."""
 
-import keras
-
 from zoo import presets
 from zoo.applications import translator_preprocessor as tp
 
 
 def export_translator(model, path, sampler="beam", beam_size=4, length_penalty=0.6):
-    if keras.config.backend() != "tensorflow":
-        raise RuntimeError(
-            f"Translator.export writes a TensorFlow SavedModel and needs KERAS_BACKEND=tensorflow; "
-            f"the backend is {keras.config.backend()!r}. Save a preset and export it under TensorFlow."
-        )
+    presets.require_tensorflow("Translator")
     import tensorflow as tf
 
     source_table = tp.tf_lookup_table(model.source_vocabulary)

@@ -32,6 +32,7 @@ from zoo.layers.rnn import (
     PMUCell,
     SimpleRNNCell,
 )
+from zoo.layers.rnn.lstm import _layer_norm  # the LSTM cell's own block layer norm
 
 
 @dataclasses.dataclass
@@ -114,18 +115,6 @@ def _bias(cell):
 
 def _project_dense(cell, x):
     return _affine(x, cell.kernel, _bias(cell))
-
-
-def _layer_norm(x, gamma, beta, groups, epsilon):
-    # Each of `groups` blocks of the last axis normalized on its own
-    # (Ba et al. 2016), as zoo's LSTMCell does.
-    shape = ops.shape(x)
-    x = ops.reshape(x, (*shape[:-1], groups, x.shape[-1] // groups))
-    mean = ops.mean(x, axis=-1, keepdims=True)
-    var = ops.mean(ops.square(x - mean), axis=-1, keepdims=True)
-    x = ops.reshape((x - mean) * ops.rsqrt(var + epsilon), shape)
-    x = x * gamma
-    return x if beta is None else x + beta
 
 
 def _split_blocks(matrix, names):
